@@ -1,0 +1,704 @@
+//! `RatInterval`: intervals with exact rational endpoints, the arithmetic of the kernel.
+//!
+//! Ring operations and division are exact (no rounding at all). Elementary functions are enclosed by
+//! truncated series whose remainders are bounded explicitly, and the results are rounded outward to
+//! dyadic rationals with `bits` fractional or significant bits, so every answer is proved by exact
+//! rational arithmetic alone. No binary floating-point operation is involved anywhere in this file.
+//!
+//! Series used (each with its remainder bound):
+//! - `sqrt`: integer square roots, `floor(sqrt(⌊x·4^k⌋))/2^k <= sqrt(x) <= ceil(sqrt(⌈x·4^k⌉))/2^k`;
+//! - `ln`: `ln x = k ln 2 + 2 atanh(z)`, `z = (y-1)/(y+1)`, `|z| <= 0.172`, remainder
+//!   `<= 2|z|^(2n+1) / ((2n+1)(1-z²))`;
+//! - `exp`: `exp x = 2^k exp(r)`, `|r| <= 0.35`, Taylor remainder `<= 2|r|^(n+1)/(n+1)!`;
+//! - `cos`, `sin`: Taylor with Lagrange remainder `|x|^m/m!`, after reduction by multiples of 2π;
+//! - `π`: Machin's formula `16 atan(1/5) - 4 atan(1/239)`, alternating series;
+//! - `acosh x = ln(x + sqrt(x² - 1))`.
+
+use super::exact::{pow2, q_int, Q};
+use super::{Arith, Elementary, Enclosure, Field, Ring, Tri};
+use num_bigint::BigInt;
+use num_traits::{One, Signed, ToPrimitive, Zero};
+use std::collections::BTreeMap;
+use std::ops::{Add, Div, Mul, Neg, Sub};
+use std::sync::{Mutex, OnceLock};
+
+/// Default working precision (bits) of elementary-function enclosures.
+pub const DEFAULT_BITS: u32 = 160;
+
+/// An interval `[lo, hi]` with exact rational endpoints, or the invalid value that bounds nothing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RatInterval {
+    b: Option<(Q, Q)>,
+    /// Precision used when an operation must round (elementary functions, [`Ring::tidy`]).
+    bits: u32,
+}
+
+/// `q` rounded down (`up = false`) or up to a multiple of `2^-frac_bits`.
+pub fn round_abs(q: &Q, frac_bits: u32, up: bool) -> Q {
+    let s = pow2(frac_bits as i64);
+    let v = q * &s;
+    let n = if up { v.ceil() } else { v.floor() };
+    n / s
+}
+
+/// `q` rounded down or up to `bits` significant bits (a dyadic rational).
+pub fn round_rel(q: &Q, bits: u32, up: bool) -> Q {
+    if q.is_zero() {
+        return <Q as Zero>::zero();
+    }
+    let e = q.numer().bits() as i64 - q.denom().bits() as i64; // |q| < 2^(e+1)
+    let shift = bits as i64 - e;
+    let s = pow2(shift);
+    let v = q * &s;
+    let n = if up { v.ceil() } else { v.floor() };
+    n / s
+}
+
+fn cmp_min(a: Q, b: Q) -> Q {
+    if a < b {
+        a
+    } else {
+        b
+    }
+}
+
+fn cmp_max(a: Q, b: Q) -> Q {
+    if a > b {
+        a
+    } else {
+        b
+    }
+}
+
+impl RatInterval {
+    pub fn new(lo: Q, hi: Q, bits: u32) -> Self {
+        if lo <= hi {
+            RatInterval {
+                b: Some((lo, hi)),
+                bits,
+            }
+        } else {
+            RatInterval { b: None, bits }
+        }
+    }
+
+    pub fn point(q: Q, bits: u32) -> Self {
+        RatInterval {
+            b: Some((q.clone(), q)),
+            bits,
+        }
+    }
+
+    /// The point 1, with the given working precision for elementary functions.
+    pub fn unit(bits: u32) -> Self {
+        Self::point(<Q as One>::one(), bits)
+    }
+
+    pub fn invalid(bits: u32) -> Self {
+        RatInterval { b: None, bits }
+    }
+
+    pub fn lo(&self) -> Option<&Q> {
+        self.b.as_ref().map(|b| &b.0)
+    }
+
+    pub fn hi(&self) -> Option<&Q> {
+        self.b.as_ref().map(|b| &b.1)
+    }
+
+    pub fn bits(&self) -> u32 {
+        self.bits
+    }
+
+    /// The same interval rounded outward to `bits` significant bits.
+    pub fn round_out(&self) -> Self {
+        match &self.b {
+            Some((a, b)) => Self::new(
+                round_rel(a, self.bits, false),
+                round_rel(b, self.bits, true),
+                self.bits,
+            ),
+            None => self.clone(),
+        }
+    }
+
+    fn map2(&self, o: &Self, f: impl Fn(&Q, &Q, &Q, &Q) -> (Q, Q)) -> Self {
+        let bits = self.bits.max(o.bits);
+        match (&self.b, &o.b) {
+            (Some((a, b)), Some((c, d))) => {
+                let (lo, hi) = f(a, b, c, d);
+                Self::new(lo, hi, bits)
+            }
+            _ => Self::invalid(bits),
+        }
+    }
+
+    /// Applies an increasing function given by point bounds `f(x, up)`.
+    fn monotone(&self, f: impl Fn(&Q, bool) -> Q) -> Self {
+        match &self.b {
+            Some((a, b)) => Self::new(f(a, false), f(b, true), self.bits),
+            None => self.clone(),
+        }
+    }
+
+    fn mul_q(a: &Q, b: &Q, c: &Q, d: &Q) -> (Q, Q) {
+        let zero = <Q as Zero>::zero();
+        if *a >= zero {
+            if *c >= zero {
+                (a * c, b * d)
+            } else if *d <= zero {
+                (b * c, a * d)
+            } else {
+                (b * c, b * d)
+            }
+        } else if *b <= zero {
+            if *c >= zero {
+                (a * d, b * c)
+            } else if *d <= zero {
+                (b * d, a * c)
+            } else {
+                (a * d, a * c)
+            }
+        } else if *c >= zero {
+            (a * d, b * d)
+        } else if *d <= zero {
+            (b * c, a * c)
+        } else {
+            (cmp_min(a * d, b * c), cmp_max(a * c, b * d))
+        }
+    }
+}
+
+macro_rules! binop {
+    ($tr:ident, $m:ident, $f:expr) => {
+        impl $tr for RatInterval {
+            type Output = RatInterval;
+            fn $m(self, o: RatInterval) -> RatInterval {
+                let f: fn(&RatInterval, &RatInterval) -> RatInterval = $f;
+                f(&self, &o)
+            }
+        }
+        impl<'a> $tr<&'a RatInterval> for RatInterval {
+            type Output = RatInterval;
+            fn $m(self, o: &'a RatInterval) -> RatInterval {
+                let f: fn(&RatInterval, &RatInterval) -> RatInterval = $f;
+                f(&self, o)
+            }
+        }
+        impl<'a> $tr<&'a RatInterval> for &'a RatInterval {
+            type Output = RatInterval;
+            fn $m(self, o: &'a RatInterval) -> RatInterval {
+                let f: fn(&RatInterval, &RatInterval) -> RatInterval = $f;
+                f(self, o)
+            }
+        }
+    };
+}
+
+binop!(Add, add, |x, y| x.map2(y, |a, b, c, d| (a + c, b + d)));
+binop!(Sub, sub, |x, y| x.map2(y, |a, b, c, d| (a - d, b - c)));
+binop!(Mul, mul, |x, y| x.map2(y, RatInterval::mul_q));
+binop!(Div, div, |x, y| {
+    let bits = x.bits.max(y.bits);
+    match &y.b {
+        Some((c, d)) if c.is_positive() || d.is_negative() => {
+            let r = RatInterval::new(d.recip(), c.recip(), bits);
+            x * &r
+        }
+        _ => RatInterval::invalid(bits),
+    }
+});
+
+impl Neg for RatInterval {
+    type Output = RatInterval;
+    fn neg(self) -> RatInterval {
+        match self.b {
+            Some((a, b)) => RatInterval {
+                b: Some((-b, -a)),
+                bits: self.bits,
+            },
+            None => self,
+        }
+    }
+}
+
+impl Ring for RatInterval {
+    fn constant(&self, q: &Q) -> Self {
+        Self::point(q.clone(), self.bits)
+    }
+    fn tidy(self) -> Self {
+        let limit = 2 * self.bits as u64 + 64;
+        match &self.b {
+            Some((a, b))
+                if a.numer().bits() > limit
+                    || a.denom().bits() > limit
+                    || b.numer().bits() > limit
+                    || b.denom().bits() > limit =>
+            {
+                self.round_out()
+            }
+            _ => self,
+        }
+    }
+    fn sqr(&self) -> Self {
+        match &self.b {
+            Some((a, b)) => {
+                if !a.is_negative() {
+                    Self::new(a * a, b * b, self.bits)
+                } else if !b.is_positive() {
+                    Self::new(b * b, a * a, self.bits)
+                } else {
+                    Self::new(<Q as Zero>::zero(), cmp_max(a * a, b * b), self.bits)
+                }
+            }
+            None => self.clone(),
+        }
+    }
+}
+
+impl Field for RatInterval {}
+
+// ---------------------------------------------------------------------------------------------
+// Point enclosures of the elementary functions. Each series is summed exactly at a dyadic argument
+// `x'` within `δ = 2^-(fb+4)` of the true argument `x`; the bound then adds the series remainder and
+// `L·δ`, where `L` bounds the function's derivative on the range used.
+
+/// `x` rounded to nearest at `fb + 4` fractional bits, and the bound `δ` on the change.
+fn dyadic_near(x: &Q, fb: u32) -> (Q, Q) {
+    let xr = round_abs(x, fb + 4, false);
+    (xr, pow2(-(fb as i64) - 4))
+}
+
+fn ln2_bounds(bits: u32) -> (Q, Q) {
+    // ln 2 = 2 atanh(1/3).
+    let (lo, hi) = atanh_series(&Q::new(BigInt::one(), BigInt::from(3)), bits + 2);
+    (q_int(2) * lo, q_int(2) * hi)
+}
+
+/// Bounds on `atanh(z)` for `|z| <= 1/2`, to about `bits` fractional bits.
+fn atanh_series(z: &Q, bits: u32) -> (Q, Q) {
+    let fb = bits + 8;
+    let (zr, delta) = dyadic_near(z, fb);
+    let a = zr.abs();
+    let z2 = &a * &a;
+    let eps = pow2(-(fb as i64) - 2);
+    let mut pw = a.clone();
+    let mut sum = <Q as Zero>::zero();
+    let mut j: i64 = 0;
+    loop {
+        sum += &pw / q_int(2 * j + 1);
+        pw = &pw * &z2;
+        j += 1;
+        if pw < eps {
+            break;
+        }
+    }
+    // Remainder sum_{i>=j} a^(2i+1)/(2i+1) <= a^(2j+1) / ((2j+1)(1 - a²)); derivative of atanh <= 4/3.
+    let rem = &pw / (q_int(2 * j + 1) * (<Q as One>::one() - &z2)) + q_frac_i(4, 3) * &delta;
+    let (lo, hi) = if zr.is_negative() {
+        (-&sum - &rem, -&sum + &rem)
+    } else {
+        (&sum - &rem, &sum + &rem)
+    };
+    (round_abs(&lo, fb, false), round_abs(&hi, fb, true))
+}
+
+fn q_frac_i(n: i64, d: i64) -> Q {
+    Q::new(BigInt::from(n), BigInt::from(d))
+}
+
+fn ln_point(x: &Q, bits: u32, up: bool) -> Q {
+    // x = 2^k y with y in [2/3, 4/3]: then |z| = |y-1|/(y+1) <= 1/5.
+    let mut k: i64 = x.numer().bits() as i64 - x.denom().bits() as i64;
+    let mut y = x * pow2(-k);
+    let lo_y = q_frac_i(2, 3);
+    let hi_y = q_frac_i(4, 3);
+    while y > hi_y {
+        y /= q_int(2);
+        k += 1;
+    }
+    while y < lo_y {
+        y *= q_int(2);
+        k -= 1;
+    }
+    let z = (&y - <Q as One>::one()) / (&y + <Q as One>::one());
+    let (at_lo, at_hi) = atanh_series(&z, bits + 4);
+    let (l2lo, l2hi) = ln2_bounds(bits + 8 + 64 - (k.unsigned_abs().leading_zeros().min(64)));
+    let kq = q_int(k);
+    let (kl_lo, kl_hi) = if k >= 0 {
+        (&kq * l2lo, &kq * l2hi)
+    } else {
+        (&kq * l2hi, &kq * l2lo)
+    };
+    let v = if up {
+        kl_hi + q_int(2) * at_hi
+    } else {
+        kl_lo + q_int(2) * at_lo
+    };
+    round_abs(&v, bits + 4, up)
+}
+
+fn exp_point(x: &Q, bits: u32, up: bool) -> Q {
+    // x = k ln2 + r with |r| <= 0.35 + tiny; exp(x) = 2^k exp(r).
+    let k_est = (x / q_frac_i(693, 1000))
+        .round()
+        .to_integer()
+        .to_i64()
+        .unwrap_or(0);
+    let fb = bits + 16 + (64 - k_est.unsigned_abs().leading_zeros());
+    let (l2lo, l2hi) = ln2_bounds(fb + 8);
+    let k = (x / &l2lo).round().to_integer().to_i64().unwrap_or(0);
+    let kq = q_int(k);
+    let (rlo, rhi) = if k >= 0 {
+        (x - &kq * &l2hi, x - &kq * &l2lo)
+    } else {
+        (x - &kq * &l2lo, x - &kq * &l2hi)
+    };
+    let r = if up { rhi } else { rlo };
+    let (rr, delta) = dyadic_near(&r, fb);
+    let eps = pow2(-(fb as i64) - 2);
+    let mut term = <Q as One>::one();
+    let mut sum = <Q as One>::one();
+    let mut n: i64 = 0;
+    loop {
+        n += 1;
+        term = &term * &rr / q_int(n);
+        sum += &term;
+        if term.abs() < eps {
+            break;
+        }
+    }
+    // Taylor remainder <= 2 |r|^(n+1)/(n+1)! <= 2|term|; exp' <= 2 on |r| <= 1/2.
+    let rem = q_int(2) * term.abs() + q_int(2) * delta;
+    let v = if up { sum + rem } else { sum - rem };
+    round_rel(&(v * pow2(k)), bits + 4, up)
+}
+
+/// Bounds on π with `bits` fractional bits (Machin), cached.
+fn pi_bounds(bits: u32) -> (Q, Q) {
+    static CACHE: OnceLock<Mutex<BTreeMap<u32, (Q, Q)>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(BTreeMap::new()));
+    if let Ok(c) = cache.lock() {
+        if let Some(v) = c.range(bits..).next() {
+            return v.1.clone();
+        }
+    }
+    let fb = bits + 16;
+    let eps = pow2(-(fb as i64) - 8);
+    let atan = |inv: i64| -> (Q, Q) {
+        // atan(1/inv) = sum (-1)^j / ((2j+1) inv^(2j+1)): alternating with decreasing terms, so the
+        // error of a partial sum is at most the first omitted term.
+        let z = Q::new(BigInt::one(), BigInt::from(inv));
+        let z2 = &z * &z;
+        let mut pw = z.clone();
+        let mut s = <Q as Zero>::zero();
+        let mut j: i64 = 0;
+        loop {
+            let t = &pw / q_int(2 * j + 1);
+            if t < eps {
+                return (s.clone() - &t, s + t);
+            }
+            if j % 2 == 0 {
+                s += t;
+            } else {
+                s -= t;
+            }
+            pw = &pw * &z2;
+            j += 1;
+        }
+    };
+    let (a_lo, a_hi) = atan(5);
+    let (b_lo, b_hi) = atan(239);
+    let lo = round_abs(&(q_int(16) * a_lo - q_int(4) * b_hi), fb, false);
+    let hi = round_abs(&(q_int(16) * a_hi - q_int(4) * b_lo), fb, true);
+    if let Ok(mut c) = cache.lock() {
+        c.insert(bits, (lo.clone(), hi.clone()));
+    }
+    (lo, hi)
+}
+
+/// Taylor bounds for cos (`sine = false`) or sin of a rational with |x| <= 4.
+fn trig_taylor(x: &Q, bits: u32, sine: bool) -> (Q, Q) {
+    let fb = bits + 16;
+    let (xr, delta) = dyadic_near(x, fb);
+    let eps = pow2(-(fb as i64) - 2);
+    let x2 = &xr * &xr;
+    // sum_j (-1)^j x^(2j+s)/(2j+s)!; the Lagrange remainder after the term of degree m-2 is <= |x|^m/m!,
+    // which is the magnitude of the next term `term` when the loop stops.
+    let mut term = if sine { xr.clone() } else { <Q as One>::one() };
+    let mut deg: i64 = if sine { 1 } else { 0 };
+    let mut sum = <Q as Zero>::zero();
+    let mut j = 0u64;
+    loop {
+        if j % 2 == 0 {
+            sum += &term;
+        } else {
+            sum -= &term;
+        }
+        term = &term * &x2 / q_int((deg + 1) * (deg + 2));
+        deg += 2;
+        j += 1;
+        if term.abs() < eps && deg > 8 {
+            // cos and sin are 1-Lipschitz.
+            let r = term.abs() + delta;
+            return (
+                round_abs(&(&sum - &r), fb, false),
+                round_abs(&(sum + r), fb, true),
+            );
+        }
+    }
+}
+
+/// Bounds on cos or sin of a rational point.
+fn trig_point(x: &Q, bits: u32, sine: bool) -> (Q, Q) {
+    let four = q_int(4);
+    if x.abs() <= four {
+        return trig_taylor(x, bits, sine);
+    }
+    // Reduce: x = 2πk + r, r enclosed in a short interval; evaluate the interval function there.
+    let (pl, ph) = pi_bounds(bits + 32 + (x.abs().to_integer().bits() as u32));
+    let k = (x / (q_int(2) * &pl)).round().to_integer();
+    let kq = Q::from_integer(k.clone());
+    let (r_lo, r_hi) = if k.is_negative() {
+        (x - q_int(2) * &kq * &pl, x - q_int(2) * &kq * &ph)
+    } else {
+        (x - q_int(2) * &kq * &ph, x - q_int(2) * &kq * &pl)
+    };
+    let r = RatInterval::new(r_lo, r_hi, bits);
+    let v = if sine { r.trig(true) } else { r.trig(false) };
+    match v.b {
+        Some(b) => b,
+        None => (q_int(-1), q_int(1)),
+    }
+}
+
+impl RatInterval {
+    /// Interval cos (`sine = false`) or sin.
+    fn trig(&self, sine: bool) -> Self {
+        let (a, b) = match &self.b {
+            Some(v) => v.clone(),
+            None => return self.clone(),
+        };
+        let bits = self.bits;
+        let (pl, ph) = pi_bounds(bits + 32);
+        // Critical points: cos at kπ (value (-1)^k), sin at (k + 1/2)π (value (-1)^k).
+        let half = if sine {
+            Q::new(BigInt::one(), BigInt::from(2))
+        } else {
+            <Q as Zero>::zero()
+        };
+        let t_lo = if a.is_negative() { &a / &pl } else { &a / &ph } - &half;
+        let t_hi = if b.is_negative() { &b / &ph } else { &b / &pl } - &half;
+        let k_lo = t_lo.ceil().to_integer();
+        let k_hi = t_hi.floor().to_integer();
+        let (has_max, has_min) = if k_lo > k_hi {
+            (false, false)
+        } else if &k_hi - &k_lo >= BigInt::one() {
+            (true, true)
+        } else {
+            let even = (&k_lo % BigInt::from(2)).is_zero();
+            (even, !even)
+        };
+        if (&b - &a) > q_int(7) {
+            return Self::new(q_int(-1), q_int(1), bits);
+        }
+        let (fa_lo, fa_hi) = trig_point(&a, bits, sine);
+        let (fb_lo, fb_hi) = trig_point(&b, bits, sine);
+        let lo = if has_min {
+            q_int(-1)
+        } else {
+            cmp_min(fa_lo, fb_lo)
+        };
+        let hi = if has_max {
+            q_int(1)
+        } else {
+            cmp_max(fa_hi, fb_hi)
+        };
+        Self::new(cmp_max(lo, q_int(-1)), cmp_min(hi, q_int(1)), bits)
+    }
+}
+
+fn sqrt_point(x: &Q, bits: u32, up: bool) -> Q {
+    // floor/ceil of sqrt(x 4^k) / 2^k.
+    let k = bits as i64 + 2;
+    let scaled = x * pow2(2 * k);
+    let n = if up { scaled.ceil() } else { scaled.floor() }.to_integer();
+    let r = n.sqrt();
+    let r = if up && &r * &r < n { r + 1 } else { r };
+    Q::from_integer(r) * pow2(-k)
+}
+
+impl Elementary for RatInterval {
+    fn sqrt(&self) -> Self {
+        match &self.b {
+            Some((a, _)) if !a.is_negative() => self.monotone(|x, up| sqrt_point(x, self.bits, up)),
+            _ => Self::invalid(self.bits),
+        }
+    }
+    fn ln(&self) -> Self {
+        match &self.b {
+            Some((a, _)) if a.is_positive() => self.monotone(|x, up| ln_point(x, self.bits, up)),
+            _ => Self::invalid(self.bits),
+        }
+    }
+    fn exp(&self) -> Self {
+        if let Some((a, b)) = &self.b {
+            // Guard against absurd magnitudes (the kernel never needs them).
+            if a.abs() > q_int(1 << 20) || b.abs() > q_int(1 << 20) {
+                return Self::invalid(self.bits);
+            }
+        }
+        self.monotone(|x, up| exp_point(x, self.bits, up))
+    }
+    fn cos(&self) -> Self {
+        self.trig(false)
+    }
+    fn sin(&self) -> Self {
+        self.trig(true)
+    }
+    fn acosh(&self) -> Self {
+        match &self.b {
+            Some((a, _)) if *a >= <Q as One>::one() => self.monotone(|x, up| {
+                let bits = self.bits + 8;
+                let x2m1 = x * x - <Q as One>::one();
+                let s = sqrt_point(&x2m1, bits, up);
+                ln_point(&(x + s), bits, up)
+            }),
+            _ => Self::invalid(self.bits),
+        }
+    }
+    fn pi(&self) -> Self {
+        let (lo, hi) = pi_bounds(self.bits + 8);
+        Self::new(lo, hi, self.bits)
+    }
+}
+
+impl Enclosure for RatInterval {
+    fn bounds(&self) -> Option<(Q, Q)> {
+        self.b.clone()
+    }
+    fn from_bounds(&self, lo: &Q, hi: &Q) -> Self {
+        Self::new(lo.clone(), hi.clone(), self.bits)
+    }
+    fn hull(&self, o: &Self) -> Self {
+        self.map2(o, |a, b, c, d| {
+            (cmp_min(a.clone(), c.clone()), cmp_max(b.clone(), d.clone()))
+        })
+    }
+    fn midpoint(&self) -> Self {
+        match &self.b {
+            Some((a, b)) => Self::point((a + b) / q_int(2), self.bits),
+            None => self.clone(),
+        }
+    }
+    fn abs(&self) -> Self {
+        match &self.b {
+            Some((a, b)) => {
+                if !a.is_negative() {
+                    self.clone()
+                } else if !b.is_positive() {
+                    -self.clone()
+                } else {
+                    Self::new(
+                        <Q as Zero>::zero(),
+                        cmp_max(-a.clone(), b.clone()),
+                        self.bits,
+                    )
+                }
+            }
+            None => self.clone(),
+        }
+    }
+    fn mid_f64(&self) -> f64 {
+        match &self.b {
+            Some((a, b)) => ((a + b) / q_int(2)).to_f64().unwrap_or(f64::NAN),
+            None => f64::NAN,
+        }
+    }
+    fn width_f64(&self) -> f64 {
+        match &self.b {
+            Some((a, b)) => (b - a).to_f64().unwrap_or(f64::INFINITY),
+            None => f64::INFINITY,
+        }
+    }
+    fn lt(&self, o: &Self) -> Tri {
+        match (&self.b, &o.b) {
+            (Some((a, b)), Some((c, d))) => {
+                if b < c {
+                    Tri::True
+                } else if a >= d {
+                    Tri::False
+                } else {
+                    Tri::Unknown
+                }
+            }
+            _ => Tri::Unknown,
+        }
+    }
+}
+
+impl Arith for RatInterval {
+    fn arith_name(&self) -> String {
+        format!("rational:{}", self.bits)
+    }
+    fn precision(&self) -> u32 {
+        self.bits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::arith::exact::{parse_q, q_frac};
+    use crate::arith::MpfrInterval;
+
+    /// `r` must contain the 400-bit MPFR enclosure of the same function value.
+    fn agrees(r: &RatInterval, m: &MpfrInterval) {
+        let (a, b) = r.bounds().expect("bounded");
+        let (c, d) = m.bounds().expect("bounded");
+        assert!(a <= c && d <= b, "{r:?} does not contain {m:?}");
+        let scale = r.mid_f64().abs().max(1.0);
+        assert!(r.width_f64() < 1e-28 * scale, "too wide: {r:?}");
+    }
+
+    #[test]
+    fn functions_enclose_mpfr_values() {
+        let one = RatInterval::unit(100);
+        let m1 = MpfrInterval::unit(400);
+        for q in [
+            q_frac(1, 3),
+            q_int(1),
+            q_int(2),
+            q_frac(7, 5),
+            q_frac(-5, 2),
+            q_int(100),
+            q_frac(1, 1000),
+        ] {
+            let r = one.constant(&q);
+            let m = m1.constant(&q);
+            agrees(&r.cos(), &m.cos());
+            agrees(&r.sin(), &m.sin());
+            agrees(&r.exp(), &m.exp());
+            if q > Q::zero() {
+                agrees(&r.ln(), &m.ln());
+                agrees(&r.sqrt(), &m.sqrt());
+            }
+            if q >= Q::one() {
+                agrees(&r.acosh(), &m.acosh());
+            }
+        }
+        agrees(&one.pi(), &m1.pi());
+        assert!(one.constant(&q_frac(-7, 3)).ln().bounds().is_none());
+        assert!(one.constant(&q_frac(1, 2)).acosh().bounds().is_none());
+    }
+
+    #[test]
+    fn interval_trig_finds_extrema() {
+        let contains = |x: &RatInterval, v: &str| x.contains_q(&parse_q(v).unwrap());
+        let x = RatInterval::new(q_int(3), q_frac(33, 10), 80);
+        assert!(contains(&x.cos(), "-1"));
+        let y = RatInterval::new(q_int(1), q_int(2), 80);
+        assert!(contains(&y.sin(), "1"));
+        assert!(!contains(&y.cos(), "0.6"));
+    }
+}
