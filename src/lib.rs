@@ -1,2 +1,12 @@
 //! gdcert: certifies the theorems of optimization-theory papers on concrete instances.
+//!
+//! Layers: [`arith`] (scalar arithmetics) ← [`spec`] (theorem formulas) ← [`methods`] (rigorous
+//! search) ← `theorems` (certifiers); [`certificate`] (the file format) ← [`kernel`] (the exact
+//! checker, which uses `arith`'s exact types and `spec` only).
 pub mod arith;
+pub mod methods;
+pub mod spec;
+pub mod certificate;
+pub mod theorems;
+pub mod kernel;
+pub mod cli;

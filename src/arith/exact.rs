@@ -310,6 +310,9 @@ pub fn q_to_f64_directed(q: &Q, up: bool) -> f64 {
     // q_to_f64 is within one ulp; step until the direction holds.
     loop {
         match q_from_f64(x) {
+            // Beyond the finite range: +inf is below no rational and -inf above none.
+            None if !up && x == f64::INFINITY => return f64::MAX,
+            None if up && x == f64::NEG_INFINITY => return f64::MIN,
             None => return x,
             Some(v) => {
                 if up && v < *q {
@@ -353,6 +356,10 @@ pub fn rug_from_q(q: &Q) -> rug::Rational {
 
 /// The exact value of a finite MPFR float, or `None` for NaN and infinities.
 pub fn q_from_float(f: &rug::Float) -> Option<Q> {
+    if f.is_zero() {
+        // MPFR gives zero the minimum exponent; 2^emin would be a huge rational, slowly built.
+        return Some(Q::zero());
+    }
     let (m, e) = f.to_integer_exp()?;
     Some(Q::from_integer(bigint_from_rug(&m)) * pow2(e as i64))
 }

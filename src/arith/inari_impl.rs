@@ -26,11 +26,24 @@ impl Field for Interval {
     }
 }
 
+/// Outside a function's domain the result must bound nothing (as for the other enclosing types),
+/// whereas IEEE 1788 restricts the argument to the domain (`sqrt([-1, 4]) = [0, 2]`). The empty
+/// interval bounds nothing and stays empty through every later operation.
+fn in_domain(x: &Interval, lo: f64, closed: bool) -> bool {
+    !x.is_empty() && if closed { x.inf() >= lo } else { x.inf() > lo }
+}
+
 impl Elementary for Interval {
     fn sqrt(&self) -> Self {
+        if !in_domain(self, 0.0, true) {
+            return Interval::EMPTY;
+        }
         Interval::sqrt(*self)
     }
     fn ln(&self) -> Self {
+        if !in_domain(self, 0.0, false) {
+            return Interval::EMPTY;
+        }
         Interval::ln(*self)
     }
     fn exp(&self) -> Self {
@@ -43,6 +56,9 @@ impl Elementary for Interval {
         Interval::sin(*self)
     }
     fn acosh(&self) -> Self {
+        if !in_domain(self, 1.0, true) {
+            return Interval::EMPTY;
+        }
         Interval::acosh(*self)
     }
     fn pi(&self) -> Self {
@@ -61,6 +77,11 @@ impl Enclosure for Interval {
         interval_from_q(lo, hi)
     }
     fn hull(&self, other: &Self) -> Self {
+        // An empty interval here is a result that bounds nothing (out of a domain, x / [0, 0]), not
+        // the empty set: the hull with it must bound nothing too, as for the other types.
+        if self.is_empty() || other.is_empty() {
+            return Interval::EMPTY;
+        }
         self.convex_hull(*other)
     }
     fn midpoint(&self) -> Self {

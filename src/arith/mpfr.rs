@@ -235,12 +235,35 @@ binop!(Div, div, |a, b| {
     if zero_in_b {
         return MpfrInterval::entire(p);
     }
-    // 1/b is monotone decreasing on b (which has one sign); then multiply.
-    let r = MpfrInterval {
-        lo: down(p, 1 / &b.hi),
-        hi: up(p, 1 / &b.lo),
+    // b has one sign: each endpoint of the quotient is one endpoint of a over one endpoint of b,
+    // rounded once (the tightest enclosure; dividing by an outward-rounded 1/b would round twice).
+    let (x1, x2, y1, y2) = (&a.lo, &a.hi, &b.lo, &b.hi);
+    let pos_b = *y1 > 0;
+    let (nl, dl, nh, dh) = if !x1.is_sign_negative() || x1.is_zero() {
+        // a >= 0
+        if pos_b {
+            (x1, y2, x2, y1)
+        } else {
+            (x2, y2, x1, y1)
+        }
+    } else if x2.is_zero() || x2.is_sign_negative() {
+        // a <= 0
+        if pos_b {
+            (x1, y1, x2, y2)
+        } else {
+            (x2, y1, x1, y2)
+        }
+    } else if pos_b {
+        // a straddles zero
+        (x1, y1, x2, y1)
+    } else {
+        (x2, y2, x1, y2)
     };
-    a * &r
+    MpfrInterval {
+        lo: down(p, nl / dl),
+        hi: up(p, nh / dh),
+    }
+    .checked()
 });
 
 impl Neg for MpfrInterval {

@@ -128,6 +128,20 @@ impl Poly {
         out
     }
 
+    /// The normal form modulo relations `x_var² = value` (applied in turn until nothing changes).
+    pub fn normal_form(&self, relations: &[(usize, Poly)]) -> Poly {
+        let mut p = self.clone();
+        loop {
+            let before = p.clone();
+            for (var, value) in relations {
+                p = p.reduce(*var, value);
+            }
+            if p == before {
+                return p;
+            }
+        }
+    }
+
     /// Substitutes `x_i := value` (another polynomial in the same variables).
     pub fn substitute(&self, i: usize, value: &Poly) -> Poly {
         let n = self.nvars;

@@ -33,12 +33,19 @@ pub struct RatInterval {
     bits: u32,
 }
 
+fn div_round(n: &BigInt, d: &BigInt, up: bool) -> BigInt {
+    use num_integer::Integer;
+    if up {
+        -(-n).div_floor(d)
+    } else {
+        n.div_floor(d)
+    }
+}
+
 /// `q` rounded down (`up = false`) or up to a multiple of `2^-frac_bits`.
 pub fn round_abs(q: &Q, frac_bits: u32, up: bool) -> Q {
-    let s = pow2(frac_bits as i64);
-    let v = q * &s;
-    let n = if up { v.ceil() } else { v.floor() };
-    n / s
+    let n = q.numer() << frac_bits;
+    dyadic(div_round(&n, q.denom(), up), frac_bits as u64)
 }
 
 /// `q` rounded down or up to `bits` significant bits (a dyadic rational).
@@ -48,10 +55,51 @@ pub fn round_rel(q: &Q, bits: u32, up: bool) -> Q {
     }
     let e = q.numer().bits() as i64 - q.denom().bits() as i64; // |q| < 2^(e+1)
     let shift = bits as i64 - e;
-    let s = pow2(shift);
-    let v = q * &s;
-    let n = if up { v.ceil() } else { v.floor() };
-    n / s
+    if shift >= 0 {
+        dyadic(div_round(&(q.numer() << shift as u64), q.denom(), up), shift as u64)
+    } else {
+        let m = div_round(q.numer(), &(q.denom() << (-shift) as u64), up);
+        Q::from_integer(m << (-shift) as u64)
+    }
+}
+
+/// `k` when `q = n/2^k` in lowest terms.
+fn dyadic_exp(q: &Q) -> Option<u64> {
+    let d = q.denom();
+    let tz = d.trailing_zeros()?;
+    (d.bits() == tz + 1).then_some(tz)
+}
+
+/// `n/2^k` in lowest terms, without a general gcd.
+fn dyadic(n: BigInt, k: u64) -> Q {
+    if n.is_zero() {
+        return Q::new_raw(n, BigInt::one());
+    }
+    let tz = n.trailing_zeros().unwrap_or(0).min(k);
+    Q::new_raw(n >> tz, BigInt::one() << (k - tz))
+}
+
+/// `a·b`; exact, with a fast path for dyadic operands (no gcd).
+fn qmul(a: &Q, b: &Q) -> Q {
+    match (dyadic_exp(a), dyadic_exp(b)) {
+        (Some(i), Some(j)) => dyadic(a.numer() * b.numer(), i + j),
+        _ => a * b,
+    }
+}
+
+/// `a + b`; exact, with a fast path for dyadic operands (no gcd).
+fn qadd(a: &Q, b: &Q) -> Q {
+    match (dyadic_exp(a), dyadic_exp(b)) {
+        (Some(i), Some(j)) => {
+            let k = i.max(j);
+            dyadic((a.numer() << (k - i)) + (b.numer() << (k - j)), k)
+        }
+        _ => a + b,
+    }
+}
+
+fn qsub(a: &Q, b: &Q) -> Q {
+    qadd(a, &-b.clone())
 }
 
 fn cmp_min(a: Q, b: Q) -> Q {
@@ -145,26 +193,26 @@ impl RatInterval {
         let zero = <Q as Zero>::zero();
         if *a >= zero {
             if *c >= zero {
-                (a * c, b * d)
+                (qmul(a, c), qmul(b, d))
             } else if *d <= zero {
-                (b * c, a * d)
+                (qmul(b, c), qmul(a, d))
             } else {
-                (b * c, b * d)
+                (qmul(b, c), qmul(b, d))
             }
         } else if *b <= zero {
             if *c >= zero {
-                (a * d, b * c)
+                (qmul(a, d), qmul(b, c))
             } else if *d <= zero {
-                (b * d, a * c)
+                (qmul(b, d), qmul(a, c))
             } else {
-                (a * d, a * c)
+                (qmul(a, d), qmul(a, c))
             }
         } else if *c >= zero {
-            (a * d, b * d)
+            (qmul(a, d), qmul(b, d))
         } else if *d <= zero {
-            (b * c, a * c)
+            (qmul(b, c), qmul(a, c))
         } else {
-            (cmp_min(a * d, b * c), cmp_max(a * c, b * d))
+            (cmp_min(qmul(a, d), qmul(b, c)), cmp_max(qmul(a, c), qmul(b, d)))
         }
     }
 }
@@ -195,8 +243,8 @@ macro_rules! binop {
     };
 }
 
-binop!(Add, add, |x, y| x.map2(y, |a, b, c, d| (a + c, b + d)));
-binop!(Sub, sub, |x, y| x.map2(y, |a, b, c, d| (a - d, b - c)));
+binop!(Add, add, |x, y| x.map2(y, |a, b, c, d| (qadd(a, c), qadd(b, d))));
+binop!(Sub, sub, |x, y| x.map2(y, |a, b, c, d| (qsub(a, d), qsub(b, c))));
 binop!(Mul, mul, |x, y| x.map2(y, RatInterval::mul_q));
 binop!(Div, div, |x, y| {
     let bits = x.bits.max(y.bits);
@@ -227,7 +275,7 @@ impl Ring for RatInterval {
         Self::point(q.clone(), self.bits)
     }
     fn tidy(self) -> Self {
-        let limit = 2 * self.bits as u64 + 64;
+        let limit = self.bits as u64 + 16;
         match &self.b {
             Some((a, b))
                 if a.numer().bits() > limit
@@ -244,11 +292,11 @@ impl Ring for RatInterval {
         match &self.b {
             Some((a, b)) => {
                 if !a.is_negative() {
-                    Self::new(a * a, b * b, self.bits)
+                    Self::new(qmul(a, a), qmul(b, b), self.bits)
                 } else if !b.is_positive() {
-                    Self::new(b * b, a * a, self.bits)
+                    Self::new(qmul(b, b), qmul(a, a), self.bits)
                 } else {
-                    Self::new(<Q as Zero>::zero(), cmp_max(a * a, b * b), self.bits)
+                    Self::new(<Q as Zero>::zero(), cmp_max(qmul(a, a), qmul(b, b)), self.bits)
                 }
             }
             None => self.clone(),
@@ -259,60 +307,136 @@ impl Ring for RatInterval {
 impl Field for RatInterval {}
 
 // ---------------------------------------------------------------------------------------------
-// Point enclosures of the elementary functions. Each series is summed exactly at a dyadic argument
-// `x'` within `δ = 2^-(fb+4)` of the true argument `x`; the bound then adds the series remainder and
-// `L·δ`, where `L` bounds the function's derivative on the range used.
+// Point enclosures of the elementary functions. Series are summed in fixed point (integers `M`
+// standing for `M·2^-f`), every term bounded below and above with the rounding in the safe
+// direction; all terms are taken nonnegative and signs are applied to whole sums. No gcd of long
+// rationals is computed. Each bound adds the series remainder; for the trigonometric functions the
+// argument is first rounded to a dyadic within `δ`, which adds `δ` (they are 1-Lipschitz).
 
-/// `x` rounded to nearest at `fb + 4` fractional bits, and the bound `δ` on the change.
-fn dyadic_near(x: &Q, fb: u32) -> (Q, Q) {
-    let xr = round_abs(x, fb + 4, false);
-    (xr, pow2(-(fb as i64) - 4))
-}
+/// Fixed-point arithmetic on nonnegative integers `M` standing for `M·2^-f`.
+mod fixed {
+    use super::Q;
+    use num_bigint::BigInt;
+    use num_traits::{One, Zero};
 
-fn ln2_bounds(bits: u32) -> (Q, Q) {
-    // ln 2 = 2 atanh(1/3).
-    let (lo, hi) = atanh_series(&Q::new(BigInt::one(), BigInt::from(3)), bits + 2);
-    (q_int(2) * lo, q_int(2) * hi)
-}
+    /// `floor(q·2^f)` or `ceil(q·2^f)`.
+    pub fn from_q(q: &Q, f: u32, up: bool) -> BigInt {
+        let v = q * Q::from_integer(BigInt::one() << f);
+        if up { v.ceil() } else { v.floor() }.to_integer()
+    }
 
-/// Bounds on `atanh(z)` for `|z| <= 1/2`, to about `bits` fractional bits.
-fn atanh_series(z: &Q, bits: u32) -> (Q, Q) {
-    let fb = bits + 8;
-    let (zr, delta) = dyadic_near(z, fb);
-    let a = zr.abs();
-    let z2 = &a * &a;
-    let eps = pow2(-(fb as i64) - 2);
-    let mut pw = a.clone();
-    let mut sum = <Q as Zero>::zero();
-    let mut j: i64 = 0;
-    loop {
-        sum += &pw / q_int(2 * j + 1);
-        pw = &pw * &z2;
-        j += 1;
-        if pw < eps {
-            break;
+    pub fn to_q(a: &BigInt, f: u32) -> Q {
+        Q::new(a.clone(), BigInt::one() << f)
+    }
+
+    /// `a·b` for nonnegative a, b.
+    pub fn mul(a: &BigInt, b: &BigInt, f: u32, up: bool) -> BigInt {
+        let p = a * b;
+        if up {
+            (p + ((BigInt::one() << f) - 1)) >> f
+        } else {
+            p >> f
         }
     }
-    // Remainder sum_{i>=j} a^(2i+1)/(2i+1) <= a^(2j+1) / ((2j+1)(1 - a²)); derivative of atanh <= 4/3.
-    let rem = &pw / (q_int(2 * j + 1) * (<Q as One>::one() - &z2)) + q_frac_i(4, 3) * &delta;
-    let (lo, hi) = if zr.is_negative() {
-        (-&sum - &rem, -&sum + &rem)
-    } else {
-        (&sum - &rem, &sum + &rem)
-    };
-    (round_abs(&lo, fb, false), round_abs(&hi, fb, true))
+
+    /// `a/d` for nonnegative a and d > 0.
+    pub fn div(a: &BigInt, d: i64, up: bool) -> BigInt {
+        let d = BigInt::from(d);
+        let (q, r) = (a / &d, a % &d);
+        if up && !r.is_zero() {
+            q + 1
+        } else {
+            q
+        }
+    }
 }
 
 fn q_frac_i(n: i64, d: i64) -> Q {
     Q::new(BigInt::from(n), BigInt::from(d))
 }
 
+/// Lower and upper bounds of `Σ_j t_j` for nonnegative terms `t_0 = first`,
+/// `t_{j+1} = t_j · ratio / div(j)`, summed while `t_j >= 2^-(f-2)`, with `f` fractional bits;
+/// also an upper bound of the first omitted term. Terms alternate in sign when `alternate`: then
+/// the odd-indexed ones are subtracted.
+fn series(first: &Q, ratio: &Q, div: impl Fn(i64) -> i64, f: u32, alternate: bool) -> (Q, Q, Q) {
+    let (r_lo, r_hi) = (fixed::from_q(ratio, f, false), fixed::from_q(ratio, f, true));
+    let mut lo_t = fixed::from_q(first, f, false);
+    let mut hi_t = fixed::from_q(first, f, true);
+    let (mut pos_lo, mut pos_hi, mut neg_lo, mut neg_hi) = (BigInt::zero(), BigInt::zero(), BigInt::zero(), BigInt::zero());
+    let eps = BigInt::from(4);
+    let mut j: i64 = 0;
+    while (hi_t >= eps || j < 4) && j < 100_000 {
+        if alternate && j % 2 == 1 {
+            neg_lo += &lo_t;
+            neg_hi += &hi_t;
+        } else {
+            pos_lo += &lo_t;
+            pos_hi += &hi_t;
+        }
+        lo_t = fixed::div(&fixed::mul(&lo_t, &r_lo, f, false), div(j), false);
+        hi_t = fixed::div(&fixed::mul(&hi_t, &r_hi, f, true), div(j), true);
+        j += 1;
+    }
+    let lo = fixed::to_q(&(pos_lo - neg_hi), f);
+    let hi = fixed::to_q(&(pos_hi - neg_lo), f);
+    (lo, hi, fixed::to_q(&hi_t, f))
+}
+
+/// Bounds on `atanh(z)` for `|z| <= 1/2`, to about `bits` fractional bits:
+/// `atanh z = Σ z^(2j+1)/(2j+1)`, remainder after `n` terms `<= |z|^(2n+1)/((2n+1)(1 − z²))`.
+fn atanh_series(z: &Q, bits: u32) -> (Q, Q) {
+    let f = bits + 16;
+    let a = z.abs();
+    let (a_lo, a_hi) = (fixed::from_q(&a, f, false), fixed::from_q(&a, f, true));
+    let z2_lo = fixed::mul(&a_lo, &a_lo, f, false);
+    let z2_hi = fixed::mul(&a_hi, &a_hi, f, true);
+    let (mut lo_p, mut hi_p) = (a_lo, a_hi);
+    let (mut lo, mut hi) = (BigInt::zero(), BigInt::zero());
+    let eps = BigInt::from(4);
+    let mut j: i64 = 0;
+    while hi_p >= eps {
+        lo += fixed::div(&lo_p, 2 * j + 1, false);
+        hi += fixed::div(&hi_p, 2 * j + 1, true);
+        lo_p = fixed::mul(&lo_p, &z2_lo, f, false);
+        hi_p = fixed::mul(&hi_p, &z2_hi, f, true);
+        j += 1;
+    }
+    let a2 = fixed::to_q(&z2_hi, f);
+    let rem = fixed::to_q(&hi_p, f) / (q_int(2 * j + 1) * (<Q as One>::one() - a2));
+    let (lo, hi) = (fixed::to_q(&lo, f), fixed::to_q(&hi, f) + rem);
+    let (lo, hi) = if z.is_negative() { (-hi, -lo) } else { (lo, hi) };
+    (round_abs(&lo, bits + 8, false), round_abs(&hi, bits + 8, true))
+}
+
+fn cached(table: &'static OnceLock<Mutex<BTreeMap<u32, (Q, Q)>>>, bits: u32, compute: impl Fn(u32) -> (Q, Q)) -> (Q, Q) {
+    let cache = table.get_or_init(|| Mutex::new(BTreeMap::new()));
+    if let Ok(c) = cache.lock() {
+        if let Some(v) = c.range(bits..).next() {
+            return v.1.clone();
+        }
+    }
+    let v = compute(bits);
+    if let Ok(mut c) = cache.lock() {
+        c.insert(bits, v.clone());
+    }
+    v
+}
+
+/// Bounds on ln 2 = 2 atanh(1/3), with about `bits` fractional bits (cached).
+fn ln2_bounds(bits: u32) -> (Q, Q) {
+    static CACHE: OnceLock<Mutex<BTreeMap<u32, (Q, Q)>>> = OnceLock::new();
+    cached(&CACHE, bits, |b| {
+        let (lo, hi) = atanh_series(&q_frac_i(1, 3), b + 2);
+        (q_int(2) * lo, q_int(2) * hi)
+    })
+}
+
 fn ln_point(x: &Q, bits: u32, up: bool) -> Q {
-    // x = 2^k y with y in [2/3, 4/3]: then |z| = |y-1|/(y+1) <= 1/5.
+    // x = 2^k y with y in [2/3, 4/3]: then |z| = |y-1|/(y+1) <= 1/5 and ln x = k ln 2 + 2 atanh z.
     let mut k: i64 = x.numer().bits() as i64 - x.denom().bits() as i64;
     let mut y = x * pow2(-k);
-    let lo_y = q_frac_i(2, 3);
-    let hi_y = q_frac_i(4, 3);
+    let (lo_y, hi_y) = (q_frac_i(2, 3), q_frac_i(4, 3));
     while y > hi_y {
         y /= q_int(2);
         k += 1;
@@ -323,130 +447,88 @@ fn ln_point(x: &Q, bits: u32, up: bool) -> Q {
     }
     let z = (&y - <Q as One>::one()) / (&y + <Q as One>::one());
     let (at_lo, at_hi) = atanh_series(&z, bits + 4);
-    let (l2lo, l2hi) = ln2_bounds(bits + 8 + 64 - (k.unsigned_abs().leading_zeros().min(64)));
+    let (l2lo, l2hi) = ln2_bounds(bits + 8 + (64 - k.unsigned_abs().leading_zeros()));
     let kq = q_int(k);
-    let (kl_lo, kl_hi) = if k >= 0 {
-        (&kq * l2lo, &kq * l2hi)
-    } else {
-        (&kq * l2hi, &kq * l2lo)
-    };
-    let v = if up {
-        kl_hi + q_int(2) * at_hi
-    } else {
-        kl_lo + q_int(2) * at_lo
-    };
+    let (kl_lo, kl_hi) = if k >= 0 { (&kq * l2lo, &kq * l2hi) } else { (&kq * l2hi, &kq * l2lo) };
+    let v = if up { kl_hi + q_int(2) * at_hi } else { kl_lo + q_int(2) * at_lo };
     round_abs(&v, bits + 4, up)
 }
 
 fn exp_point(x: &Q, bits: u32, up: bool) -> Q {
-    // x = k ln2 + r with |r| <= 0.35 + tiny; exp(x) = 2^k exp(r).
-    let k_est = (x / q_frac_i(693, 1000))
-        .round()
-        .to_integer()
-        .to_i64()
-        .unwrap_or(0);
+    // x = k ln 2 + r with |r| <= 0.35 + tiny; exp(x) = 2^k exp(r).
+    let k_est = (x / q_frac_i(693, 1000)).round().to_integer().to_i64().unwrap_or(0);
     let fb = bits + 16 + (64 - k_est.unsigned_abs().leading_zeros());
     let (l2lo, l2hi) = ln2_bounds(fb + 8);
     let k = (x / &l2lo).round().to_integer().to_i64().unwrap_or(0);
     let kq = q_int(k);
-    let (rlo, rhi) = if k >= 0 {
-        (x - &kq * &l2hi, x - &kq * &l2lo)
-    } else {
-        (x - &kq * &l2lo, x - &kq * &l2hi)
-    };
+    let (rlo, rhi) = if k >= 0 { (x - &kq * &l2hi, x - &kq * &l2lo) } else { (x - &kq * &l2lo, x - &kq * &l2hi) };
     let r = if up { rhi } else { rlo };
-    let (rr, delta) = dyadic_near(&r, fb);
-    let eps = pow2(-(fb as i64) - 2);
-    let mut term = <Q as One>::one();
-    let mut sum = <Q as One>::one();
-    let mut n: i64 = 0;
-    loop {
-        n += 1;
-        term = &term * &rr / q_int(n);
-        sum += &term;
-        if term.abs() < eps {
-            break;
-        }
-    }
-    // Taylor remainder <= 2 |r|^(n+1)/(n+1)! <= 2|term|; exp' <= 2 on |r| <= 1/2.
-    let rem = q_int(2) * term.abs() + q_int(2) * delta;
-    let v = if up { sum + rem } else { sum - rem };
+    // exp(|r|) = Σ |r|^n/n!; the Taylor remainder is <= 2·(first omitted term) for |r| <= 1/2.
+    let (lo, hi, next) = series(&<Q as One>::one(), &r.abs(), |j| j + 1, fb + 8, false);
+    let (e_lo, e_hi) = (lo, hi + q_int(2) * next);
+    // exp(r) = 1/exp(|r|) for r < 0.
+    let (v_lo, v_hi) = if r.is_negative() { (e_hi.recip(), e_lo.recip()) } else { (e_lo, e_hi) };
+    let v = if up { v_hi } else { v_lo };
     round_rel(&(v * pow2(k)), bits + 4, up)
 }
 
-/// Bounds on π with `bits` fractional bits (Machin), cached.
+/// Bounds on π with about `bits` fractional bits (Machin's formula, cached).
 fn pi_bounds(bits: u32) -> (Q, Q) {
     static CACHE: OnceLock<Mutex<BTreeMap<u32, (Q, Q)>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(|| Mutex::new(BTreeMap::new()));
-    if let Ok(c) = cache.lock() {
-        if let Some(v) = c.range(bits..).next() {
-            return v.1.clone();
-        }
-    }
-    let fb = bits + 16;
-    let eps = pow2(-(fb as i64) - 8);
-    let atan = |inv: i64| -> (Q, Q) {
-        // atan(1/inv) = sum (-1)^j / ((2j+1) inv^(2j+1)): alternating with decreasing terms, so the
-        // error of a partial sum is at most the first omitted term.
-        let z = Q::new(BigInt::one(), BigInt::from(inv));
-        let z2 = &z * &z;
-        let mut pw = z.clone();
-        let mut s = <Q as Zero>::zero();
-        let mut j: i64 = 0;
-        loop {
-            let t = &pw / q_int(2 * j + 1);
-            if t < eps {
-                return (s.clone() - &t, s + t);
+    cached(&CACHE, bits, |bits| {
+        let f = bits + 24;
+        // atan(1/n) = Σ (−1)^j n^-(2j+1)/(2j+1): alternating with decreasing terms, so the error of a
+        // partial sum is below the first omitted term.
+        let atan = |n: i64| -> (Q, Q) {
+            let inv2 = q_frac_i(1, n * n);
+            let (mut lo_p, mut hi_p) = (fixed::from_q(&q_frac_i(1, n), f, false), fixed::from_q(&q_frac_i(1, n), f, true));
+            let (r_lo, r_hi) = (fixed::from_q(&inv2, f, false), fixed::from_q(&inv2, f, true));
+            let (mut pos_lo, mut pos_hi, mut neg_lo, mut neg_hi) = (BigInt::zero(), BigInt::zero(), BigInt::zero(), BigInt::zero());
+            let mut j: i64 = 0;
+            while hi_p >= BigInt::from(4) {
+                let (tl, th) = (fixed::div(&lo_p, 2 * j + 1, false), fixed::div(&hi_p, 2 * j + 1, true));
+                if j % 2 == 0 {
+                    pos_lo += tl;
+                    pos_hi += th;
+                } else {
+                    neg_lo += tl;
+                    neg_hi += th;
+                }
+                lo_p = fixed::mul(&lo_p, &r_lo, f, false);
+                hi_p = fixed::mul(&hi_p, &r_hi, f, true);
+                j += 1;
             }
-            if j % 2 == 0 {
-                s += t;
-            } else {
-                s -= t;
-            }
-            pw = &pw * &z2;
-            j += 1;
-        }
-    };
-    let (a_lo, a_hi) = atan(5);
-    let (b_lo, b_hi) = atan(239);
-    let lo = round_abs(&(q_int(16) * a_lo - q_int(4) * b_hi), fb, false);
-    let hi = round_abs(&(q_int(16) * a_hi - q_int(4) * b_lo), fb, true);
-    if let Ok(mut c) = cache.lock() {
-        c.insert(bits, (lo.clone(), hi.clone()));
-    }
-    (lo, hi)
+            let omitted = fixed::to_q(&hi_p, f);
+            (fixed::to_q(&(pos_lo - neg_hi), f) - &omitted, fixed::to_q(&(pos_hi - neg_lo), f) + omitted)
+        };
+        let (a_lo, a_hi) = atan(5);
+        let (b_lo, b_hi) = atan(239);
+        (round_abs(&(q_int(16) * a_lo - q_int(4) * b_hi), bits + 16, false), round_abs(&(q_int(16) * a_hi - q_int(4) * b_lo), bits + 16, true))
+    })
 }
 
 /// Taylor bounds for cos (`sine = false`) or sin of a rational with |x| <= 4.
 fn trig_taylor(x: &Q, bits: u32, sine: bool) -> (Q, Q) {
     let fb = bits + 16;
     let (xr, delta) = dyadic_near(x, fb);
-    let eps = pow2(-(fb as i64) - 2);
     let x2 = &xr * &xr;
-    // sum_j (-1)^j x^(2j+s)/(2j+s)!; the Lagrange remainder after the term of degree m-2 is <= |x|^m/m!,
-    // which is the magnitude of the next term `term` when the loop stops.
-    let mut term = if sine { xr.clone() } else { <Q as One>::one() };
-    let mut deg: i64 = if sine { 1 } else { 0 };
-    let mut sum = <Q as Zero>::zero();
-    let mut j = 0u64;
-    loop {
-        if j % 2 == 0 {
-            sum += &term;
-        } else {
-            sum -= &term;
-        }
-        term = &term * &x2 / q_int((deg + 1) * (deg + 2));
-        deg += 2;
-        j += 1;
-        if term.abs() < eps && deg > 8 {
-            // cos and sin are 1-Lipschitz.
-            let r = term.abs() + delta;
-            return (
-                round_abs(&(&sum - &r), fb, false),
-                round_abs(&(sum + r), fb, true),
-            );
-        }
+    // |terms| t_j = |x|^(2j+s)/(2j+s)!, s = 0 (cos) or 1 (sin); the signs alternate. The Lagrange
+    // remainder after the summed terms is at most the first omitted |term|.
+    let s: i64 = if sine { 1 } else { 0 };
+    let first = if sine { xr.abs() } else { <Q as One>::one() };
+    let (lo, hi, next) = series(&first, &x2, |j| (2 * j + s + 1) * (2 * j + s + 2), fb + 8, true);
+    let r = next + delta;
+    let (mut lo, mut hi) = (lo - &r, hi + &r);
+    if sine && xr.is_negative() {
+        (lo, hi) = (-hi, -lo);
     }
+    (round_abs(&lo, fb, false), round_abs(&hi, fb, true))
+}
+
+/// `x` rounded down at `fb + 4` fractional bits, and the bound `δ` on the change.
+fn dyadic_near(x: &Q, fb: u32) -> (Q, Q) {
+    let xr = round_abs(x, fb + 4, false);
+    (xr, pow2(-(fb as i64) - 4))
 }
 
 /// Bounds on cos or sin of a rational point.
@@ -702,3 +784,4 @@ mod tests {
         assert!(!contains(&y.cos(), "0.6"));
     }
 }
+

@@ -1,0 +1,365 @@
+//! The command line: `list`, `certify` and `check`, with the exit codes of DESIGN.md.
+//!
+//! | code | certify | check |
+//! | --- | --- | --- |
+//! | 0 | every claim CERTIFIED | every certificate valid |
+//! | 1 | some claim VIOLATED | some certificate invalid |
+//! | 2 | a hypothesis CONDITION_NOT_MET | |
+//! | 3 | UNDECIDED | |
+//! | 64 | usage error | usage error |
+//! | 65 | bad input data | a malformed certificate |
+//! | 74 | the output file could not be written | |
+
+use crate::certificate::{Certificate, Claim, Verdict};
+use crate::kernel;
+use crate::methods::escalation::{ArithChoice, DEFAULT_MAX_BITS};
+use crate::theorems::{self, instance, RunOptions, Theorem};
+use clap::{Parser, Subcommand};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+pub const EXIT_USAGE: i32 = 64;
+pub const EXIT_DATA: i32 = 65;
+pub const EXIT_IO: i32 = 74;
+
+const AFTER_HELP: &str = "\
+Exit codes: 0 every claim CERTIFIED (check: every certificate valid); 1 some claim VIOLATED
+(check: some certificate invalid); 2 a hypothesis CONDITION_NOT_MET; 3 UNDECIDED; 64 usage error;
+65 bad input data or a malformed certificate; 74 the output file could not be written.
+
+Examples:
+  gdcert list
+  gdcert certify two-factor-transformer
+  gdcert certify two-factor-transformer --set mu=6/5 --out c2.json
+  gdcert check c2.json certificates/";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "gdcert",
+    version,
+    about = "Certifies the theorems of optimization-theory papers on concrete instances",
+    long_about = "gdcert runs a theorem's dynamics (gradient descent and its relatives) in interval or \
+                  arbitrary-precision arithmetic, checks the hypotheses and bounds on rigorous enclosures, and \
+                  writes a certificate that `gdcert check` re-verifies in exact rational arithmetic.",
+    after_help = AFTER_HELP
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// List the theorems: id, title and claim groups, one a line.
+    List,
+    /// Certify a theorem on an instance and print one line per claim.
+    #[command(after_help = "\
+Instance files are TOML; numbers are read exactly (0.1 is 1/10; write fractions as strings, \"3/2\").
+Without --instance the theorem's default instance is used. --set overrides a key, e.g. --set mu=6/5
+or --set catapult.a0=2.2. Each theorem's keys are listed in its default instance under
+certificates/instances/<theorem>/.
+
+Exit codes: 0 all CERTIFIED, 1 VIOLATED, 2 CONDITION_NOT_MET, 3 UNDECIDED, 64 usage, 65 bad input,
+74 output not written.")]
+    Certify {
+        /// Theorem id (see `gdcert list`), e.g. two-factor-transformer.
+        theorem: String,
+        /// Instance file (TOML). Default: the theorem's default instance.
+        #[arg(long, value_name = "FILE.toml")]
+        instance: Option<PathBuf>,
+        /// Override an instance key, e.g. --set mu=6/5 (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        sets: Vec<String>,
+        /// Arithmetic to start in: interval (53-bit inari), mpfr:BITS, or f64 (estimates only; no verdict
+        /// can rest on it). Undecided claims are retried at doubled MPFR precision up to --max-bits.
+        #[arg(long, default_value = "interval", value_name = "interval|mpfr:BITS|f64")]
+        arith: String,
+        /// Cap of precision escalation, in bits.
+        #[arg(long, default_value_t = DEFAULT_MAX_BITS, value_name = "BITS")]
+        max_bits: u32,
+        /// Write the certificate to this file (refuses to replace a different file without --force).
+        #[arg(long, value_name = "FILE.json")]
+        out: Option<PathBuf>,
+        /// Allow --out to replace an existing different file.
+        #[arg(long)]
+        force: bool,
+        /// Print the certificate (JSON) on standard output instead of the summary.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Re-verify certificates in exact rational arithmetic (files, or directories searched for *.json).
+    Check {
+        /// Certificate files or directories.
+        #[arg(required = true, value_name = "FILE.json|DIR")]
+        paths: Vec<PathBuf>,
+        /// Print what was verified for every claim.
+        #[arg(long, short)]
+        verbose: bool,
+        /// Print a JSON report on standard output.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs the command line; returns the exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
+                _ => EXIT_USAGE,
+            };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::List => list(),
+        Command::Certify { theorem, instance, sets, arith, max_bits, out, force, json } => {
+            certify(&theorem, instance.as_deref(), &sets, &arith, max_bits, out.as_deref(), force, json)
+        }
+        Command::Check { paths, verbose, json } => check(&paths, verbose, json),
+    }
+}
+
+fn list() -> i32 {
+    for t in theorems::registry() {
+        println!("{}\t{}\t{}", t.id(), t.title(), t.claim_groups());
+    }
+    0
+}
+
+fn usage(msg: &str) -> i32 {
+    eprintln!("gdcert: {msg}");
+    EXIT_USAGE
+}
+
+#[allow(clippy::too_many_arguments)]
+fn certify(
+    theorem: &str,
+    instance_path: Option<&Path>,
+    sets: &[String],
+    arith: &str,
+    max_bits: u32,
+    out: Option<&Path>,
+    force: bool,
+    json: bool,
+) -> i32 {
+    let Some(th) = theorems::find(theorem) else {
+        let known: Vec<&str> = theorems::registry().iter().map(|t| t.id()).collect();
+        return usage(&format!("unknown theorem `{theorem}` (known: {})", known.join(", ")));
+    };
+    let arith = match ArithChoice::parse(arith) {
+        Ok(a) => a,
+        Err(m) => return usage(&format!("--arith: {m}")),
+    };
+    if !(crate::arith::mpfr::MIN_PREC..=crate::arith::mpfr::MAX_PREC).contains(&max_bits) {
+        return usage(&format!("--max-bits must be between {} and {}", crate::arith::mpfr::MIN_PREC, crate::arith::mpfr::MAX_PREC));
+    }
+    let (label, text) = match instance_path {
+        Some(p) => match std::fs::read_to_string(p) {
+            Ok(t) => (p.display().to_string(), t),
+            Err(e) => {
+                eprintln!("gdcert: {}: cannot read the instance file: {e}", p.display());
+                return EXIT_DATA;
+            }
+        },
+        None => {
+            let (name, text) = th.default_instance();
+            (name.to_string(), text.to_string())
+        }
+    };
+    let params = match instance::load(th.id(), &th.schema(), &label, &text, sets) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("gdcert: {e}");
+            return EXIT_DATA;
+        }
+    };
+    let opts = RunOptions { arith, max_bits: max_bits.max(arith.bits()) };
+    let started = Instant::now();
+    let claims = match th.certify(&params, &opts) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("gdcert: {e}");
+            return EXIT_DATA;
+        }
+    };
+    let (cert, text) = theorems::assemble(th, &params, &opts, claims);
+    if let Some(path) = out {
+        if let Err((code, msg)) = write_out(path, &text, force) {
+            eprintln!("gdcert: {msg}");
+            return code;
+        }
+    }
+    if json {
+        print!("{text}");
+    } else {
+        print_summary(th, &cert, &opts, started.elapsed().as_secs_f64(), out);
+    }
+    cert.verdict.exit_code()
+}
+
+/// Writes `text` to `path` unless a different file is there (and `force` is not given).
+fn write_out(path: &Path, text: &str, force: bool) -> Result<(), (i32, String)> {
+    if let Ok(existing) = std::fs::read(path) {
+        if existing == text.as_bytes() {
+            return Ok(());
+        }
+        if !force {
+            return Err((
+                EXIT_USAGE,
+                format!("{} exists and differs from this certificate; pass --force to replace it", path.display()),
+            ));
+        }
+    } else if path.is_dir() {
+        return Err((EXIT_IO, format!("{} is a directory", path.display())));
+    }
+    let tmp = path.with_extension("json.tmp");
+    let result = std::fs::File::create(&tmp)
+        .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|_| f.sync_all()))
+        .and_then(|_| std::fs::rename(&tmp, path));
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        (EXIT_IO, format!("{}: cannot write the certificate: {e}", path.display()))
+    })
+}
+
+fn claim_line(c: &Claim) -> String {
+    let enc = c.enclosure.as_ref().map(|e| e.display(8)).unwrap_or_default();
+    let bound = c.bound.as_ref().map(|b| format!(" {}", b.display())).unwrap_or_default();
+    let what = if enc.is_empty() { String::new() } else { format!("  {enc}{bound}") };
+    let note = c.note.as_ref().map(|n| format!("  ({n})")).unwrap_or_default();
+    format!("{:<17} {:<28} {}{what}{note}", c.verdict.as_str(), c.id, c.statement)
+}
+
+fn print_summary(th: &dyn Theorem, cert: &Certificate, opts: &RunOptions, secs: f64, out: Option<&Path>) {
+    let params: Vec<String> = cert.instance.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    println!("{} — instance {} ({})", th.id(), cert.instance.name, params.join(", "));
+    println!("arithmetic {} (escalation up to {} bits)", opts.arith, opts.max_bits);
+    if !opts.arith.is_rigorous() {
+        println!("note: f64 gives estimates only; no numeric claim can be CERTIFIED in it");
+    }
+    for c in &cert.claims {
+        println!("{}", claim_line(c));
+    }
+    let n = cert.claims.len();
+    let certified = cert.claims.iter().filter(|c| c.verdict == Verdict::Certified).count();
+    print!("verdict: {} ({certified}/{n} claims certified, {secs:.2} s, exit {})", cert.verdict, cert.verdict.exit_code());
+    if let Some(p) = out {
+        print!("; certificate {}", p.display());
+    }
+    println!();
+}
+
+/// Every `*.json` file under the given paths, sorted, with the paths that do not exist.
+fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let mut files = vec![];
+    let mut missing = vec![];
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(rd) = std::fs::read_dir(dir) else { return };
+        let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|e| e == "json") {
+                out.push(p);
+            }
+        }
+    }
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut files);
+        } else if p.exists() {
+            files.push(p.clone());
+        } else {
+            missing.push(p.clone());
+        }
+    }
+    (files, missing)
+}
+
+fn check(paths: &[PathBuf], verbose: bool, json: bool) -> i32 {
+    let (files, missing) = collect(paths);
+    let mut malformed = !missing.is_empty();
+    let mut invalid = false;
+    for m in &missing {
+        eprintln!("gdcert: {}: no such file or directory", m.display());
+    }
+    if files.is_empty() && missing.is_empty() {
+        eprintln!("gdcert: no certificate (*.json) found under the given paths");
+        return EXIT_USAGE;
+    }
+    let mut json_reports = vec![];
+    for f in &files {
+        let started = Instant::now();
+        let text = match std::fs::read_to_string(f) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("MALFORMED {}: cannot read: {e}", f.display());
+                malformed = true;
+                continue;
+            }
+        };
+        match kernel::check_text(&text) {
+            Err(kernel::Malformed(m)) => {
+                malformed = true;
+                if json {
+                    json_reports.push(serde_json::json!({"file": f.display().to_string(), "status": "malformed", "error": m}));
+                } else {
+                    println!("MALFORMED {}: {m}", f.display());
+                }
+            }
+            Ok(r) => {
+                let ok = r.valid();
+                invalid |= !ok;
+                let secs = started.elapsed().as_secs_f64();
+                if json {
+                    let claims: Vec<_> = r
+                        .claims
+                        .iter()
+                        .map(|c| serde_json::json!({"id": c.id, "verdict": c.verdict.as_str(), "ok": c.ok, "reason": c.reason}))
+                        .collect();
+                    json_reports.push(serde_json::json!({
+                        "file": f.display().to_string(), "status": if ok { "valid" } else { "invalid" },
+                        "theorem": r.theorem, "instance": r.instance, "verdict": r.verdict.as_str(),
+                        "problems": r.problems, "claims": claims
+                    }));
+                    continue;
+                }
+                let bad = r.claims.iter().filter(|c| !c.ok).count();
+                println!(
+                    "{} {}: {} {} — {} claims, verdict {}{} ({secs:.2} s)",
+                    if ok { "VALID  " } else { "INVALID" },
+                    f.display(),
+                    r.theorem,
+                    r.instance,
+                    r.claims.len(),
+                    r.verdict,
+                    if bad > 0 { format!(", {bad} rejected") } else { String::new() }
+                );
+                for p in &r.problems {
+                    println!("    problem: {p}");
+                }
+                for c in &r.claims {
+                    if verbose || !c.ok {
+                        println!("    {} {:<28} {:<17} {}", if c.ok { "ok " } else { "BAD" }, c.id, c.verdict.as_str(), c.reason);
+                    }
+                }
+            }
+        }
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&json_reports).unwrap_or_default());
+    }
+    if malformed {
+        EXIT_DATA
+    } else if invalid {
+        1
+    } else {
+        0
+    }
+}

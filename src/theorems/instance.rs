@@ -1,0 +1,310 @@
+//! Instance files: TOML, read exactly, checked against each theorem's parameter schema.
+//!
+//! Numbers are taken from their source text, never through a binary float: `mu = 0.1` is 1/10,
+//! `mu = "3/2"` is 3/2. `--set KEY=VALUE` overrides a key with the same parsing. Every error names
+//! the file, the key (and the line when known) and what was expected.
+
+use crate::arith::exact::{format_exact, parse_q, Q};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+use toml_edit::{Document, Item, Table, Value as TomlValue};
+
+/// Bad input data: exit code 65.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InputError {
+    pub file: String,
+    pub key: Option<String>,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl InputError {
+    pub fn new(file: &str, key: Option<&str>, message: impl Into<String>) -> Self {
+        InputError { file: file.to_string(), key: key.map(str::to_string), line: None, message: message.into() }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(l) = self.line {
+            write!(f, ":{l}")?;
+        }
+        if let Some(k) = &self.key {
+            write!(f, ": key `{k}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// What a parameter accepts.
+#[derive(Clone, Debug)]
+pub enum Kind {
+    /// An exact rational; `positive` requires `> 0`.
+    Rational { positive: bool },
+    /// An integer in `[min, max]`.
+    Integer { min: i64, max: i64 },
+    /// A list of strings from a fixed set.
+    Choices { allowed: &'static [&'static str] },
+    /// Free text.
+    Text,
+}
+
+/// One key of an instance schema.
+#[derive(Clone, Debug)]
+pub struct ParamSpec {
+    pub key: &'static str,
+    pub kind: Kind,
+    /// The default, as instance text; `None` means optional without default (or required).
+    pub default: Option<&'static str>,
+    pub required: bool,
+    pub help: &'static str,
+}
+
+/// A parsed parameter value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Q(Q),
+    Int(i64),
+    List(Vec<String>),
+    Text(String),
+}
+
+/// A validated instance: its name, where it came from, and every parameter.
+#[derive(Clone, Debug)]
+pub struct Params {
+    pub name: String,
+    pub source: String,
+    pub values: BTreeMap<String, Value>,
+}
+
+impl Params {
+    pub fn q(&self, key: &str) -> Option<&Q> {
+        match self.values.get(key) {
+            Some(Value::Q(q)) => Some(q),
+            _ => None,
+        }
+    }
+    pub fn int(&self, key: &str) -> Option<i64> {
+        match self.values.get(key) {
+            Some(Value::Int(n)) => Some(*n),
+            _ => None,
+        }
+    }
+    pub fn list(&self, key: &str) -> Option<&[String]> {
+        match self.values.get(key) {
+            Some(Value::List(l)) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// Every parameter as exact text, for the certificate.
+    pub fn record(&self) -> BTreeMap<String, String> {
+        self.values
+            .iter()
+            .map(|(k, v)| {
+                let s = match v {
+                    Value::Q(q) => format_exact(q),
+                    Value::Int(n) => n.to_string(),
+                    Value::List(l) => l.join(","),
+                    Value::Text(t) => t.clone(),
+                };
+                (k.clone(), s)
+            })
+            .collect()
+    }
+}
+
+/// Keys every instance may have besides its theorem's parameters.
+const COMMON: [&str; 3] = ["name", "description", "theorem"];
+
+fn line_of(text: &str, span: Option<std::ops::Range<usize>>) -> Option<usize> {
+    span.map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+}
+
+fn flatten(prefix: &str, table: &Table, out: &mut Vec<(String, Item)>) {
+    for (k, item) in table.iter() {
+        let key = if prefix.is_empty() { k.to_string() } else { format!("{prefix}.{k}") };
+        match item {
+            Item::Table(t) => flatten(&key, t, out),
+            Item::Value(TomlValue::InlineTable(t)) => {
+                for (k2, v2) in t.iter() {
+                    out.push((format!("{key}.{k2}"), Item::Value(v2.clone())));
+                }
+            }
+            _ => out.push((key, item.clone())),
+        }
+    }
+}
+
+fn parse_text(spec: &ParamSpec, text: &str) -> Result<Value, String> {
+    match &spec.kind {
+        Kind::Rational { positive } => {
+            let q = parse_q(text)?;
+            if *positive && q <= Q::from_integer(0.into()) {
+                return Err(format!("must be > 0, got {}", format_exact(&q)));
+            }
+            Ok(Value::Q(q))
+        }
+        Kind::Integer { min, max } => {
+            let n: i64 = text.trim().parse().map_err(|_| format!("expected an integer, got `{text}`"))?;
+            if n < *min || n > *max {
+                return Err(format!("must be an integer in [{min}, {max}], got {n}"));
+            }
+            Ok(Value::Int(n))
+        }
+        Kind::Choices { allowed } => {
+            let items: Vec<String> = text.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+            check_choices(&items, allowed)?;
+            Ok(Value::List(items))
+        }
+        Kind::Text => Ok(Value::Text(text.to_string())),
+    }
+}
+
+fn check_choices(items: &[String], allowed: &[&str]) -> Result<(), String> {
+    for it in items {
+        if !allowed.contains(&it.as_str()) {
+            return Err(format!("unknown choice `{it}` (expected some of: {})", allowed.join(", ")));
+        }
+    }
+    Ok(())
+}
+
+fn parse_item(spec: &ParamSpec, item: &Item) -> Result<Value, String> {
+    let v = item.as_value().ok_or("expected a value, found a table")?;
+    match (&spec.kind, v) {
+        (Kind::Rational { .. }, TomlValue::Integer(i)) => parse_text(spec, i.display_repr().as_ref()),
+        (Kind::Rational { .. }, TomlValue::Float(f)) => parse_text(spec, f.display_repr().as_ref()),
+        (Kind::Rational { .. }, TomlValue::String(s)) => parse_text(spec, s.value()),
+        (Kind::Rational { .. }, _) => Err("expected a number such as 0.1, 1e-3 or \"3/2\"".into()),
+        (Kind::Integer { .. }, TomlValue::Integer(i)) => parse_text(spec, &i.value().to_string()),
+        (Kind::Integer { .. }, _) => Err("expected an integer".into()),
+        (Kind::Choices { allowed }, TomlValue::Array(a)) => {
+            let mut items = vec![];
+            for x in a.iter() {
+                items.push(x.as_str().ok_or("expected an array of strings")?.to_string());
+            }
+            check_choices(&items, allowed)?;
+            Ok(Value::List(items))
+        }
+        (Kind::Choices { .. }, TomlValue::String(s)) => parse_text(spec, s.value()),
+        (Kind::Choices { .. }, _) => Err("expected an array of strings".into()),
+        (Kind::Text, TomlValue::String(s)) => Ok(Value::Text(s.value().to_string())),
+        (Kind::Text, _) => Err("expected a string".into()),
+    }
+}
+
+/// Reads an instance: the text of the file (`file_label` names it in errors), checked against
+/// `schema`, with `--set` overrides applied last.
+pub fn load(
+    theorem_id: &str,
+    schema: &[ParamSpec],
+    file_label: &str,
+    text: &str,
+    sets: &[String],
+) -> Result<Params, InputError> {
+    let doc = Document::parse(text).map_err(|e| {
+        let msg = e.to_string().replace('\n', " ").split_whitespace().collect::<Vec<_>>().join(" ");
+        InputError { file: file_label.into(), key: None, line: line_of(text, e.span()), message: format!("TOML syntax error: {msg}") }
+    })?;
+    let mut items = vec![];
+    flatten("", doc.as_table(), &mut items);
+    let mut values = BTreeMap::new();
+    let mut name = Path::new(file_label).file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    for (key, item) in &items {
+        let err = |m: String| InputError {
+            file: file_label.into(),
+            key: Some(key.clone()),
+            line: line_of(text, item.span()),
+            message: m,
+        };
+        if COMMON.contains(&key.as_str()) {
+            let s = item.as_str().ok_or_else(|| err("expected a string".into()))?;
+            if key == "name" {
+                name = s.to_string();
+            }
+            if key == "theorem" && s != theorem_id {
+                return Err(err(format!("this instance is for `{s}`, not `{theorem_id}`")));
+            }
+            continue;
+        }
+        let spec = schema.iter().find(|p| p.key == key).ok_or_else(|| {
+            let known: Vec<&str> = schema.iter().map(|p| p.key).collect();
+            err(format!("unknown key (known keys: {})", known.join(", ")))
+        })?;
+        values.insert(key.clone(), parse_item(spec, item).map_err(err)?);
+    }
+    for s in sets {
+        let (k, v) = s.split_once('=').ok_or_else(|| {
+            InputError::new("--set", None, format!("`{s}` is not of the form KEY=VALUE"))
+        })?;
+        let k = k.trim();
+        let spec = schema.iter().find(|p| p.key == k).ok_or_else(|| {
+            let known: Vec<&str> = schema.iter().map(|p| p.key).collect();
+            InputError::new("--set", Some(k), format!("unknown key (known keys: {})", known.join(", ")))
+        })?;
+        let val = parse_text(spec, v.trim()).map_err(|m| InputError::new("--set", Some(k), m))?;
+        values.insert(k.to_string(), val);
+    }
+    for spec in schema {
+        if values.contains_key(spec.key) {
+            continue;
+        }
+        if let Some(d) = spec.default {
+            let v = parse_text(spec, d).map_err(|m| InputError::new(file_label, Some(spec.key), m))?;
+            values.insert(spec.key.to_string(), v);
+        } else if spec.required {
+            return Err(InputError::new(file_label, Some(spec.key), format!("missing required key ({})", spec.help)));
+        }
+    }
+    if !sets.is_empty() {
+        let mut tag: Vec<String> = sets.iter().map(|s| s.replace(' ', "")).collect();
+        tag.sort();
+        name = format!("{name} [{}]", tag.join(" "));
+    }
+    Ok(Params { name, source: file_label.to_string(), values })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::arith::q_frac;
+
+    fn schema() -> Vec<ParamSpec> {
+        vec![
+            ParamSpec { key: "mu", kind: Kind::Rational { positive: true }, default: None, required: true, help: "step" },
+            ParamSpec { key: "x0", kind: Kind::Rational { positive: false }, default: Some("1/2"), required: false, help: "start" },
+            ParamSpec { key: "catapult.a0", kind: Kind::Rational { positive: false }, default: None, required: false, help: "a0" },
+        ]
+    }
+
+    #[test]
+    fn numbers_are_exact() {
+        let p = load("t", &schema(), "i.toml", "mu = 0.1\n[catapult]\na0 = 2.0\n", &[]).unwrap();
+        assert_eq!(p.q("mu"), Some(&q_frac(1, 10)));
+        assert_eq!(p.q("x0"), Some(&q_frac(1, 2)));
+        assert_eq!(p.q("catapult.a0"), Some(&q_frac(2, 1)));
+        let p = load("t", &schema(), "i.toml", "mu = \"3/2\"", &["mu=1e-3".into()]).unwrap();
+        assert_eq!(p.q("mu"), Some(&q_frac(1, 1000)));
+    }
+
+    #[test]
+    fn errors_name_file_key_and_line() {
+        let e = load("t", &schema(), "i.toml", "mu = 1\nnu = 2\n", &[]).unwrap_err();
+        assert_eq!((e.key.as_deref(), e.line), (Some("nu"), Some(2)));
+        let e = load("t", &schema(), "i.toml", "mu = nan\n", &[]).unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("mu"));
+        let e = load("t", &schema(), "i.toml", "x0 = 1\n", &[]).unwrap_err();
+        assert!(e.message.contains("missing"));
+        let e = load("t", &schema(), "i.toml", "mu = [1\n", &[]).unwrap_err();
+        assert!(e.message.contains("TOML syntax error") && e.line.is_some(), "{e}");
+        let e = load("t", &schema(), "i.toml", "mu = 1", &["mu=abc".into()]).unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("mu"));
+        let e = load("t", &schema(), "i.toml", "mu = -1", &[]).unwrap_err();
+        assert!(e.message.contains("> 0"));
+        let e = load("t", &schema(), "i.toml", "mu = inf", &[]).unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("mu"));
+    }
+}

@@ -1,0 +1,142 @@
+//! One module per paper: the statement, the instance schema, and the certifier.
+
+pub mod instance;
+pub mod two_factor;
+
+use crate::arith::exact::{pow2, Q};
+use crate::arith::Arith;
+use crate::certificate::{
+    verdict_for, ArithmeticRecord, Bound, Certificate, Claim, Encl, InstanceRecord, Role, TheoremRef, Tool, Verdict,
+    Witness, FORMAT,
+};
+use crate::methods::escalation::{ArithChoice, Decided};
+use instance::{InputError, ParamSpec, Params};
+
+/// How a certification runs.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// The arithmetic to start in.
+    pub arith: ArithChoice,
+    /// The cap of precision escalation, in bits.
+    pub max_bits: u32,
+}
+
+/// A certifiable theorem.
+pub trait Theorem: Sync {
+    fn id(&self) -> &'static str;
+    fn title(&self) -> &'static str;
+    /// The statement certified, in one paragraph.
+    fn statement(&self) -> &'static str;
+    /// Short names of the claim groups, for `gdcert list`.
+    fn claim_groups(&self) -> &'static str;
+    fn schema(&self) -> Vec<ParamSpec>;
+    /// The default instance, as TOML text, and its file name.
+    fn default_instance(&self) -> (&'static str, &'static str);
+    /// Certifies an instance. Input errors (out-of-range values, inconsistent keys) are `Err`.
+    fn certify(&self, params: &Params, opts: &RunOptions) -> Result<Vec<Claim>, InputError>;
+}
+
+/// Every implemented theorem.
+pub fn registry() -> Vec<&'static dyn Theorem> {
+    vec![&two_factor::TwoFactorTransformer]
+}
+
+/// Looks a theorem up by id.
+pub fn find(id: &str) -> Option<&'static dyn Theorem> {
+    registry().into_iter().find(|t| t.id() == id)
+}
+
+/// Assembles and seals the certificate of a run; returns it with its JSON text.
+pub fn assemble(th: &dyn Theorem, params: &Params, opts: &RunOptions, claims: Vec<Claim>) -> (Certificate, String) {
+    let verdict = Verdict::combine(claims.iter().map(|c| c.verdict));
+    Certificate {
+        format: FORMAT.into(),
+        tool: Tool { name: "gdcert".into(), version: env!("CARGO_PKG_VERSION").into() },
+        theorem: TheoremRef { id: th.id().into(), title: th.title().into(), statement: th.statement().into() },
+        instance: InstanceRecord { name: params.name.clone(), params: params.record() },
+        arithmetic: ArithmeticRecord { requested: opts.arith.to_string(), max_bits: opts.max_bits },
+        verdict,
+        claims,
+        digest: String::new(),
+    }
+    .seal()
+}
+
+/// The exact endpoints of an enclosure, widened for publication by `2^-(p-6)` of its magnitude plus
+/// `2^-20` of its width and rounded outward to `p` significant bits. The widening leaves room for
+/// the kernel, which recomputes the same formula exactly or with its own series, to land inside.
+/// `None` when the value bounds nothing (an `f64` estimate, an overflow).
+pub fn publish<S: Arith>(x: &S) -> Option<(Q, Q)> {
+    let (lo, hi) = x.bounds()?;
+    let p = x.precision().max(24);
+    let mag = if lo.clone() * &lo > hi.clone() * &hi { lo.clone() } else { hi.clone() };
+    let mag = if mag < Q::from_integer(0.into()) { -mag } else { mag };
+    let pad = mag * pow2(-(p as i64) + 6) + (hi.clone() - &lo) * pow2(-20);
+    let lo = crate::arith::ratinterval::round_rel(&(lo - &pad), p, false);
+    let hi = crate::arith::ratinterval::round_rel(&(hi + &pad), p, true);
+    Some((lo, hi))
+}
+
+/// The exact endpoints of an enclosure, as they are (for witness boxes the kernel re-checks).
+pub fn exact_bounds<S: Arith>(x: &S) -> Option<(Q, Q)> {
+    x.bounds()
+}
+
+/// Builds a claim whose verdict follows from its enclosure and bound. Without a bound, a bounded
+/// enclosure is the claim (`CERTIFIED`); a missing enclosure is `UNDECIDED`.
+pub fn claim(
+    id: &str,
+    role: Role,
+    statement: impl Into<String>,
+    enclosure: Option<(Q, Q)>,
+    bound: Option<Bound>,
+    arithmetic: &str,
+    witness: Witness,
+) -> Claim {
+    let verdict = match (&enclosure, &bound) {
+        (None, _) => Verdict::Undecided,
+        (Some(_), None) => Verdict::Certified,
+        (Some((lo, hi)), Some(b)) => match b.test(lo, hi) {
+            Ok(t) => verdict_for(role, t),
+            Err(_) => Verdict::Undecided,
+        },
+    };
+    let witness = if enclosure.is_none() { Witness::None } else { witness };
+    Claim {
+        id: id.into(),
+        role,
+        statement: statement.into(),
+        enclosure: enclosure.as_ref().map(|(a, b)| Encl::new(a, b)),
+        bound,
+        verdict,
+        arithmetic: arithmetic.into(),
+        witness,
+        note: None,
+    }
+}
+
+/// An exactly decided claim: `holds` is the exact truth of the statement.
+pub fn exact_claim(id: &str, role: Role, statement: impl Into<String>, value: Option<&Q>, bound: Option<Bound>, holds: bool) -> Claim {
+    let verdict = verdict_for(role, crate::arith::Tri::from_bool(holds));
+    Claim {
+        id: id.into(),
+        role,
+        statement: statement.into(),
+        enclosure: value.map(Encl::point),
+        bound,
+        verdict,
+        arithmetic: "exact".into(),
+        witness: Witness::Exact,
+        note: None,
+    }
+}
+
+/// A group of claims computed together in one arithmetic (escalated together).
+#[derive(Clone, Debug)]
+pub struct ClaimGroup(pub Vec<Claim>);
+
+impl Decided for ClaimGroup {
+    fn decided(&self) -> bool {
+        self.0.iter().all(|c| c.verdict != Verdict::Undecided)
+    }
+}
