@@ -4,9 +4,9 @@
 //! search) ← `theorems` (certifiers); [`certificate`] (the file format) ← [`kernel`] (the exact
 //! checker, which uses `arith`'s exact types and `spec` only).
 pub mod arith;
+pub mod certificate;
+pub mod cli;
+pub mod kernel;
 pub mod methods;
 pub mod spec;
-pub mod certificate;
 pub mod theorems;
-pub mod kernel;
-pub mod cli;

@@ -35,11 +35,11 @@
 use gdcert::arith::exact::{parse_q, pow2, q_from_f64, q_from_float, Q};
 use gdcert::arith::{Elementary, Enclosure, MpfrInterval, Ring};
 use num_traits::{Signed, ToPrimitive};
+use rug::float::Special;
+use rug::Float;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::Command;
-use rug::float::Special;
-use rug::Float;
 
 /// One endpoint of a binary64 interval as written in the test files.
 #[derive(Clone, Debug, PartialEq)]
@@ -162,12 +162,7 @@ fn assertions(src: &str) -> Vec<String> {
             }
         }
         let end = end.expect("unbalanced assert_eq2!");
-        out.push(
-            body[..end]
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect(),
-        );
+        out.push(body[..end].chars().filter(|c| !c.is_whitespace()).collect());
         rest = &body[end..];
     }
     out
@@ -203,9 +198,17 @@ fn parse_end(s: &str) -> Option<End> {
     if bare.starts_with("0x") || bare.starts_with("0X") {
         let q = parse_q(s).ok()?;
         let f = q.to_f64()?;
-        assert_eq!(q_from_f64(f).as_ref(), Some(&q), "{s} is not a binary64 number");
+        assert_eq!(
+            q_from_f64(f).as_ref(),
+            Some(&q),
+            "{s} is not a binary64 number"
+        );
         // Keep the sign of a negative zero.
-        return Some(End::Fin(if s.starts_with('-') && f == 0.0 { -0.0 } else { f }));
+        return Some(End::Fin(if s.starts_with('-') && f == 0.0 {
+            -0.0
+        } else {
+            f
+        }));
     }
     if !bare
         .bytes()
@@ -447,10 +450,17 @@ fn mpfr53_agrees_with_itf1788() {
                 continue;
             }
         }
-        let all_finite = [Some(xa), Some(xb), ys.map(|y| y.0), ys.map(|y| y.1), Some(ea), Some(eb)]
-            .into_iter()
-            .flatten()
-            .all(|e| matches!(e, End::Fin(_)));
+        let all_finite = [
+            Some(xa),
+            Some(xb),
+            ys.map(|y| y.0),
+            ys.map(|y| y.1),
+            Some(ea),
+            Some(eb),
+        ]
+        .into_iter()
+        .flatten()
+        .all(|e| matches!(e, End::Fin(_)));
         if all_finite {
             // The strict comparison: finite inputs, finite nonempty expected result.
             let (ea, eb) = (ea.q().unwrap(), eb.q().unwrap());
@@ -484,7 +494,10 @@ fn mpfr53_agrees_with_itf1788() {
         {
             c.infinite_matched += 1;
         } else {
-            failures.push(format!("{}: got {r:?}, expected [{ea:?}, {eb:?}]", where_()));
+            failures.push(format!(
+                "{}: got {r:?}, expected [{ea:?}, {eb:?}]",
+                where_()
+            ));
         }
     }
     let exact: usize = c.exact.values().sum();
@@ -504,8 +517,14 @@ fn mpfr53_agrees_with_itf1788() {
         "  subnormal range (tighter; equal after outward rounding to binary64): {}",
         c.subnormal
     );
-    println!("not compared strictly (represented differently): {}", bounds_nothing + infinite + c.empty_input);
-    println!("  divisor contains zero (ours bounds nothing, checked): {}", c.divisor_has_zero);
+    println!(
+        "not compared strictly (represented differently): {}",
+        bounds_nothing + infinite + c.empty_input
+    );
+    println!(
+        "  divisor contains zero (ours bounds nothing, checked): {}",
+        c.divisor_has_zero
+    );
     println!(
         "  sqrt of an interval partly below zero (ours bounds nothing, checked): {}",
         c.sqrt_partly_negative

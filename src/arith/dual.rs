@@ -60,11 +60,10 @@ impl<'a, S: Ring, const N: usize> Add<&'a Dual<S, N>> for Dual<S, N> {
     type Output = Self;
     fn add(self, o: &'a Self) -> Self {
         let Dual { v, d } = self;
-        let mut i = 0;
-        let d = d.map(|x| {
-            let r = x + &o.d[i];
-            i += 1;
-            r
+        let mut it = o.d.iter();
+        let d = d.map(|x| match it.next() {
+            Some(y) => x + y,
+            None => x,
         });
         Dual { v: v + &o.v, d }
     }
@@ -79,21 +78,22 @@ impl<'a, S: Ring, const N: usize> Sub<&'a Dual<S, N>> for Dual<S, N> {
     type Output = Self;
     fn sub(self, o: &'a Self) -> Self {
         let Dual { v, d } = self;
-        let mut i = 0;
-        let d = d.map(|x| {
-            let r = x - &o.d[i];
-            i += 1;
-            r
+        let mut it = o.d.iter();
+        let d = d.map(|x| match it.next() {
+            Some(y) => x - y,
+            None => x,
         });
         Dual { v: v - &o.v, d }
     }
 }
+
 impl<S: Ring, const N: usize> Mul for Dual<S, N> {
     type Output = Self;
     fn mul(self, o: Self) -> Self {
         self * &o
     }
 }
+#[allow(clippy::suspicious_arithmetic_impl)] // the product rule
 impl<'a, S: Ring, const N: usize> Mul<&'a Dual<S, N>> for Dual<S, N> {
     type Output = Self;
     fn mul(self, o: &'a Self) -> Self {
@@ -110,6 +110,7 @@ impl<S: Field, const N: usize> Div for Dual<S, N> {
         self / &o
     }
 }
+#[allow(clippy::suspicious_arithmetic_impl)] // the quotient rule
 impl<'a, S: Field, const N: usize> Div<&'a Dual<S, N>> for Dual<S, N> {
     type Output = Self;
     fn div(self, o: &'a Self) -> Self {

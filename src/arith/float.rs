@@ -11,6 +11,9 @@ impl Ring for f64 {
     fn sqr(&self) -> Self {
         self * self
     }
+    fn int(&self, n: i64) -> Self {
+        n as f64
+    }
 }
 
 impl Field for f64 {}
@@ -50,6 +53,9 @@ impl Enclosure for f64 {
         (self + other) / 2.0
     }
     fn midpoint(&self) -> Self {
+        *self
+    }
+    fn widen(&self, _: f64) -> Self {
         *self
     }
     fn abs(&self) -> Self {

@@ -15,6 +15,14 @@ impl Ring for Interval {
     fn constant(&self, q: &Q) -> Self {
         interval_from_q(q, q)
     }
+    fn int(&self, n: i64) -> Self {
+        let f = n as f64;
+        if f as i64 == n && f.abs() < 9.0e15 {
+            Interval::try_from((f, f)).unwrap_or(Interval::ENTIRE)
+        } else {
+            self.constant(&crate::arith::q_int(n))
+        }
+    }
     fn sqr(&self) -> Self {
         Interval::sqr(*self)
     }
@@ -90,6 +98,12 @@ impl Enclosure for Interval {
     }
     fn abs(&self) -> Self {
         Interval::abs(*self)
+    }
+    fn widen(&self, r: f64) -> Self {
+        match Interval::try_from((-r.abs(), r.abs())) {
+            Ok(w) => *self + w,
+            Err(_) => Interval::ENTIRE,
+        }
     }
     fn mid_f64(&self) -> f64 {
         self.mid()

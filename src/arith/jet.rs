@@ -105,6 +105,7 @@ impl<S: Ring> Neg for Jet<S> {
     }
 }
 
+#[allow(clippy::needless_range_loop)] // index recurrences read as the formulas
 fn div_j<S: Field>(a: &Jet<S>, b: &Jet<S>) -> Jet<S> {
     // h = a/b: h_k = (a_k - sum_{j<k} h_j b_{k-j}) / b_0.
     let n = a.c.len().min(b.c.len());
@@ -172,6 +173,7 @@ impl<S: Elementary> Jet<S> {
     }
 }
 
+#[allow(clippy::needless_range_loop)] // index recurrences read as the formulas
 impl<S: Elementary> Elementary for Jet<S> {
     fn sqrt(&self) -> Self {
         let n = self.c.len();

@@ -72,7 +72,11 @@ impl Tri {
             _ => Tri::Unknown,
         }
     }
-    pub fn not(self) -> Tri {
+}
+
+impl std::ops::Not for Tri {
+    type Output = Tri;
+    fn not(self) -> Tri {
         match self {
             Tri::True => Tri::False,
             Tri::False => Tri::True,
@@ -157,6 +161,7 @@ pub trait Enclosure: Ring {
     fn bounds(&self) -> Option<(Q, Q)>;
 
     /// The enclosure of `[lo, hi]` at the precision of `self`, rounded outward.
+    #[allow(clippy::wrong_self_convention)] // `self` supplies the precision
     fn from_bounds(&self, lo: &Q, hi: &Q) -> Self;
 
     /// The smallest enclosure of this type that contains both.
@@ -192,7 +197,7 @@ pub trait Enclosure: Ring {
 
     /// `x <= y` for every x in `self` and y in `other`.
     fn le(&self, other: &Self) -> Tri {
-        other.lt(self).not()
+        !other.lt(self)
     }
 
     fn gt(&self, other: &Self) -> Tri {
@@ -200,7 +205,7 @@ pub trait Enclosure: Ring {
     }
 
     fn ge(&self, other: &Self) -> Tri {
-        self.lt(other).not()
+        !self.lt(other)
     }
 
     /// Whether `self ⊆ other` (true only when proved).
@@ -226,6 +231,9 @@ pub trait Enclosure: Ring {
             _ => false,
         }
     }
+
+    /// `self + [−r, r]`, rounded outward (for ε-inflation; `r >= 0` is any binary64 number).
+    fn widen(&self, r: f64) -> Self;
 
     /// Whether `q` is in `self` (true only when proved).
     fn contains_q(&self, q: &Q) -> bool {
@@ -259,6 +267,6 @@ mod tests {
         assert_eq!(Tri::True.and(Tri::Unknown), Tri::Unknown);
         assert_eq!(Tri::False.and(Tri::Unknown), Tri::False);
         assert_eq!(Tri::True.or(Tri::Unknown), Tri::True);
-        assert_eq!(Tri::Unknown.not(), Tri::Unknown);
+        assert_eq!(!Tri::Unknown, Tri::Unknown);
     }
 }

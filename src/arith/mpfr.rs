@@ -464,6 +464,16 @@ impl Enclosure for MpfrInterval {
             }
         }
     }
+    fn widen(&self, r: f64) -> Self {
+        if !self.is_valid() || !r.is_finite() {
+            return Self::invalid(self.prec());
+        }
+        let p = self.prec();
+        MpfrInterval {
+            lo: down(p, &self.lo - r.abs()),
+            hi: up(p, &self.hi + r.abs()),
+        }
+    }
     fn mid_f64(&self) -> f64 {
         if !self.is_valid() {
             return f64::NAN;

@@ -56,7 +56,10 @@ pub fn round_rel(q: &Q, bits: u32, up: bool) -> Q {
     let e = q.numer().bits() as i64 - q.denom().bits() as i64; // |q| < 2^(e+1)
     let shift = bits as i64 - e;
     if shift >= 0 {
-        dyadic(div_round(&(q.numer() << shift as u64), q.denom(), up), shift as u64)
+        dyadic(
+            div_round(&(q.numer() << shift as u64), q.denom(), up),
+            shift as u64,
+        )
     } else {
         let m = div_round(q.numer(), &(q.denom() << (-shift) as u64), up);
         Q::from_integer(m << (-shift) as u64)
@@ -212,7 +215,10 @@ impl RatInterval {
         } else if *d <= zero {
             (qmul(b, c), qmul(a, c))
         } else {
-            (cmp_min(qmul(a, d), qmul(b, c)), cmp_max(qmul(a, c), qmul(b, d)))
+            (
+                cmp_min(qmul(a, d), qmul(b, c)),
+                cmp_max(qmul(a, c), qmul(b, d)),
+            )
         }
     }
 }
@@ -243,8 +249,10 @@ macro_rules! binop {
     };
 }
 
-binop!(Add, add, |x, y| x.map2(y, |a, b, c, d| (qadd(a, c), qadd(b, d))));
-binop!(Sub, sub, |x, y| x.map2(y, |a, b, c, d| (qsub(a, d), qsub(b, c))));
+binop!(Add, add, |x, y| x
+    .map2(y, |a, b, c, d| (qadd(a, c), qadd(b, d))));
+binop!(Sub, sub, |x, y| x
+    .map2(y, |a, b, c, d| (qsub(a, d), qsub(b, c))));
 binop!(Mul, mul, |x, y| x.map2(y, RatInterval::mul_q));
 binop!(Div, div, |x, y| {
     let bits = x.bits.max(y.bits);
@@ -296,7 +304,11 @@ impl Ring for RatInterval {
                 } else if !b.is_positive() {
                     Self::new(qmul(b, b), qmul(a, a), self.bits)
                 } else {
-                    Self::new(<Q as Zero>::zero(), cmp_max(qmul(a, a), qmul(b, b)), self.bits)
+                    Self::new(
+                        <Q as Zero>::zero(),
+                        cmp_max(qmul(a, a), qmul(b, b)),
+                        self.bits,
+                    )
                 }
             }
             None => self.clone(),
@@ -360,10 +372,18 @@ fn q_frac_i(n: i64, d: i64) -> Q {
 /// also an upper bound of the first omitted term. Terms alternate in sign when `alternate`: then
 /// the odd-indexed ones are subtracted.
 fn series(first: &Q, ratio: &Q, div: impl Fn(i64) -> i64, f: u32, alternate: bool) -> (Q, Q, Q) {
-    let (r_lo, r_hi) = (fixed::from_q(ratio, f, false), fixed::from_q(ratio, f, true));
+    let (r_lo, r_hi) = (
+        fixed::from_q(ratio, f, false),
+        fixed::from_q(ratio, f, true),
+    );
     let mut lo_t = fixed::from_q(first, f, false);
     let mut hi_t = fixed::from_q(first, f, true);
-    let (mut pos_lo, mut pos_hi, mut neg_lo, mut neg_hi) = (BigInt::zero(), BigInt::zero(), BigInt::zero(), BigInt::zero());
+    let (mut pos_lo, mut pos_hi, mut neg_lo, mut neg_hi) = (
+        BigInt::zero(),
+        BigInt::zero(),
+        BigInt::zero(),
+        BigInt::zero(),
+    );
     let eps = BigInt::from(4);
     let mut j: i64 = 0;
     while (hi_t >= eps || j < 4) && j < 100_000 {
@@ -405,11 +425,22 @@ fn atanh_series(z: &Q, bits: u32) -> (Q, Q) {
     let a2 = fixed::to_q(&z2_hi, f);
     let rem = fixed::to_q(&hi_p, f) / (q_int(2 * j + 1) * (<Q as One>::one() - a2));
     let (lo, hi) = (fixed::to_q(&lo, f), fixed::to_q(&hi, f) + rem);
-    let (lo, hi) = if z.is_negative() { (-hi, -lo) } else { (lo, hi) };
-    (round_abs(&lo, bits + 8, false), round_abs(&hi, bits + 8, true))
+    let (lo, hi) = if z.is_negative() {
+        (-hi, -lo)
+    } else {
+        (lo, hi)
+    };
+    (
+        round_abs(&lo, bits + 8, false),
+        round_abs(&hi, bits + 8, true),
+    )
 }
 
-fn cached(table: &'static OnceLock<Mutex<BTreeMap<u32, (Q, Q)>>>, bits: u32, compute: impl Fn(u32) -> (Q, Q)) -> (Q, Q) {
+fn cached(
+    table: &'static OnceLock<Mutex<BTreeMap<u32, (Q, Q)>>>,
+    bits: u32,
+    compute: impl Fn(u32) -> (Q, Q),
+) -> (Q, Q) {
     let cache = table.get_or_init(|| Mutex::new(BTreeMap::new()));
     if let Ok(c) = cache.lock() {
         if let Some(v) = c.range(bits..).next() {
@@ -449,25 +480,45 @@ fn ln_point(x: &Q, bits: u32, up: bool) -> Q {
     let (at_lo, at_hi) = atanh_series(&z, bits + 4);
     let (l2lo, l2hi) = ln2_bounds(bits + 8 + (64 - k.unsigned_abs().leading_zeros()));
     let kq = q_int(k);
-    let (kl_lo, kl_hi) = if k >= 0 { (&kq * l2lo, &kq * l2hi) } else { (&kq * l2hi, &kq * l2lo) };
-    let v = if up { kl_hi + q_int(2) * at_hi } else { kl_lo + q_int(2) * at_lo };
+    let (kl_lo, kl_hi) = if k >= 0 {
+        (&kq * l2lo, &kq * l2hi)
+    } else {
+        (&kq * l2hi, &kq * l2lo)
+    };
+    let v = if up {
+        kl_hi + q_int(2) * at_hi
+    } else {
+        kl_lo + q_int(2) * at_lo
+    };
     round_abs(&v, bits + 4, up)
 }
 
 fn exp_point(x: &Q, bits: u32, up: bool) -> Q {
     // x = k ln 2 + r with |r| <= 0.35 + tiny; exp(x) = 2^k exp(r).
-    let k_est = (x / q_frac_i(693, 1000)).round().to_integer().to_i64().unwrap_or(0);
+    let k_est = (x / q_frac_i(693, 1000))
+        .round()
+        .to_integer()
+        .to_i64()
+        .unwrap_or(0);
     let fb = bits + 16 + (64 - k_est.unsigned_abs().leading_zeros());
     let (l2lo, l2hi) = ln2_bounds(fb + 8);
     let k = (x / &l2lo).round().to_integer().to_i64().unwrap_or(0);
     let kq = q_int(k);
-    let (rlo, rhi) = if k >= 0 { (x - &kq * &l2hi, x - &kq * &l2lo) } else { (x - &kq * &l2lo, x - &kq * &l2hi) };
+    let (rlo, rhi) = if k >= 0 {
+        (x - &kq * &l2hi, x - &kq * &l2lo)
+    } else {
+        (x - &kq * &l2lo, x - &kq * &l2hi)
+    };
     let r = if up { rhi } else { rlo };
     // exp(|r|) = Σ |r|^n/n!; the Taylor remainder is <= 2·(first omitted term) for |r| <= 1/2.
     let (lo, hi, next) = series(&<Q as One>::one(), &r.abs(), |j| j + 1, fb + 8, false);
     let (e_lo, e_hi) = (lo, hi + q_int(2) * next);
     // exp(r) = 1/exp(|r|) for r < 0.
-    let (v_lo, v_hi) = if r.is_negative() { (e_hi.recip(), e_lo.recip()) } else { (e_lo, e_hi) };
+    let (v_lo, v_hi) = if r.is_negative() {
+        (e_hi.recip(), e_lo.recip())
+    } else {
+        (e_lo, e_hi)
+    };
     let v = if up { v_hi } else { v_lo };
     round_rel(&(v * pow2(k)), bits + 4, up)
 }
@@ -481,12 +532,26 @@ fn pi_bounds(bits: u32) -> (Q, Q) {
         // partial sum is below the first omitted term.
         let atan = |n: i64| -> (Q, Q) {
             let inv2 = q_frac_i(1, n * n);
-            let (mut lo_p, mut hi_p) = (fixed::from_q(&q_frac_i(1, n), f, false), fixed::from_q(&q_frac_i(1, n), f, true));
-            let (r_lo, r_hi) = (fixed::from_q(&inv2, f, false), fixed::from_q(&inv2, f, true));
-            let (mut pos_lo, mut pos_hi, mut neg_lo, mut neg_hi) = (BigInt::zero(), BigInt::zero(), BigInt::zero(), BigInt::zero());
+            let (mut lo_p, mut hi_p) = (
+                fixed::from_q(&q_frac_i(1, n), f, false),
+                fixed::from_q(&q_frac_i(1, n), f, true),
+            );
+            let (r_lo, r_hi) = (
+                fixed::from_q(&inv2, f, false),
+                fixed::from_q(&inv2, f, true),
+            );
+            let (mut pos_lo, mut pos_hi, mut neg_lo, mut neg_hi) = (
+                BigInt::zero(),
+                BigInt::zero(),
+                BigInt::zero(),
+                BigInt::zero(),
+            );
             let mut j: i64 = 0;
             while hi_p >= BigInt::from(4) {
-                let (tl, th) = (fixed::div(&lo_p, 2 * j + 1, false), fixed::div(&hi_p, 2 * j + 1, true));
+                let (tl, th) = (
+                    fixed::div(&lo_p, 2 * j + 1, false),
+                    fixed::div(&hi_p, 2 * j + 1, true),
+                );
                 if j % 2 == 0 {
                     pos_lo += tl;
                     pos_hi += th;
@@ -499,11 +564,17 @@ fn pi_bounds(bits: u32) -> (Q, Q) {
                 j += 1;
             }
             let omitted = fixed::to_q(&hi_p, f);
-            (fixed::to_q(&(pos_lo - neg_hi), f) - &omitted, fixed::to_q(&(pos_hi - neg_lo), f) + omitted)
+            (
+                fixed::to_q(&(pos_lo - neg_hi), f) - &omitted,
+                fixed::to_q(&(pos_hi - neg_lo), f) + omitted,
+            )
         };
         let (a_lo, a_hi) = atan(5);
         let (b_lo, b_hi) = atan(239);
-        (round_abs(&(q_int(16) * a_lo - q_int(4) * b_hi), bits + 16, false), round_abs(&(q_int(16) * a_hi - q_int(4) * b_lo), bits + 16, true))
+        (
+            round_abs(&(q_int(16) * a_lo - q_int(4) * b_hi), bits + 16, false),
+            round_abs(&(q_int(16) * a_hi - q_int(4) * b_lo), bits + 16, true),
+        )
     })
 }
 
@@ -516,7 +587,13 @@ fn trig_taylor(x: &Q, bits: u32, sine: bool) -> (Q, Q) {
     // remainder after the summed terms is at most the first omitted |term|.
     let s: i64 = if sine { 1 } else { 0 };
     let first = if sine { xr.abs() } else { <Q as One>::one() };
-    let (lo, hi, next) = series(&first, &x2, |j| (2 * j + s + 1) * (2 * j + s + 2), fb + 8, true);
+    let (lo, hi, next) = series(
+        &first,
+        &x2,
+        |j| (2 * j + s + 1) * (2 * j + s + 2),
+        fb + 8,
+        true,
+    );
     let r = next + delta;
     let (mut lo, mut hi) = (lo - &r, hi + &r);
     if sine && xr.is_negative() {
@@ -691,6 +768,12 @@ impl Enclosure for RatInterval {
             None => self.clone(),
         }
     }
+    fn widen(&self, r: f64) -> Self {
+        match (&self.b, super::exact::q_from_f64(r.abs())) {
+            (Some((a, b)), Some(w)) => Self::new(qsub(a, &w), qadd(b, &w), self.bits),
+            _ => Self::invalid(self.bits),
+        }
+    }
     fn mid_f64(&self) -> f64 {
         match &self.b {
             Some((a, b)) => ((a + b) / q_int(2)).to_f64().unwrap_or(f64::NAN),
@@ -784,4 +867,3 @@ mod tests {
         assert!(!contains(&y.cos(), "0.6"));
     }
 }
-

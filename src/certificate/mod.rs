@@ -85,7 +85,10 @@ pub struct Encl {
 
 impl Encl {
     pub fn new(lo: &Q, hi: &Q) -> Self {
-        Encl { lo: format_exact(lo), hi: format_exact(hi) }
+        Encl {
+            lo: format_exact(lo),
+            hi: format_exact(hi),
+        }
     }
 
     pub fn point(q: &Q) -> Self {
@@ -119,7 +122,11 @@ pub fn display_interval(lo: &Q, hi: &Q, digits: usize) -> String {
             return exact;
         }
     }
-    format!("[{}, {}]", format_directed(lo, digits, false), format_directed(hi, digits, true))
+    format!(
+        "[{}, {}]",
+        format_directed(lo, digits, false),
+        format_directed(hi, digits, true)
+    )
 }
 
 /// The bound a claim compares its enclosure with: `relation` is one of `<`, `<=`, `>`, `>=`, `in`
@@ -133,7 +140,10 @@ pub struct Bound {
 
 impl Bound {
     pub fn new(relation: &str, lo: &Q, hi: &Q) -> Self {
-        Bound { relation: relation.to_string(), value: Encl::new(lo, hi) }
+        Bound {
+            relation: relation.to_string(),
+            value: Encl::new(lo, hi),
+        }
     }
 
     pub fn point(relation: &str, v: &Q) -> Self {
@@ -151,7 +161,15 @@ impl Bound {
                 Err(format!("relation `{}` needs a single value", self.relation))
             }
         };
-        let decide = |yes: bool, no: bool| if yes { Tri::True } else if no { Tri::False } else { Tri::Unknown };
+        let decide = |yes: bool, no: bool| {
+            if yes {
+                Tri::True
+            } else if no {
+                Tri::False
+            } else {
+                Tri::Unknown
+            }
+        };
         Ok(match self.relation.as_str() {
             "<" => decide(hi < point()?, lo >= point()?),
             "<=" => decide(hi <= point()?, lo > point()?),
@@ -160,7 +178,11 @@ impl Bound {
             "=" => decide(lo == hi && lo == point()?, point()? < lo || point()? > hi),
             "in" => decide(a <= *lo && *hi <= b, *hi < a || *lo > b),
             "in_open" => decide(a < *lo && *hi < b, *hi <= a || *lo >= b),
-            r => return Err(format!("unknown relation `{r}` (expected <, <=, >, >=, =, in, in_open)")),
+            r => {
+                return Err(format!(
+                    "unknown relation `{r}` (expected <, <=, >, >=, =, in, in_open)"
+                ))
+            }
         })
     }
 
@@ -181,7 +203,10 @@ impl Bound {
             // meaningful for a threshold, so long values are shown to 10 digits).
             r => match parse_q(&self.value.lo) {
                 Ok(q) if format_exact(&q).len() <= 12 => format!("{r} {}", format_exact(&q)),
-                Ok(q) => format!("{r} {}", crate::arith::exact::format_directed(&q, 10, false)),
+                Ok(q) => format!(
+                    "{r} {}",
+                    crate::arith::exact::format_directed(&q, 10, false)
+                ),
                 Err(_) => format!("{r} {}", self.value.lo),
             },
         }
@@ -228,13 +253,20 @@ pub enum Witness {
     /// inequalities).
     Exact,
     /// A chain of boxes `X_0, …, X_K` of a map with `x_0 ∈ X_0` and `F(X_k) ⊆ X_{k+1}`.
-    Orbit { map: String, start: Vec<String>, boxes: Vec<Vec<Encl>> },
-    /// A Krawczyk box for a point of least period `period`.
+    Orbit {
+        map: String,
+        start: Vec<String>,
+        boxes: Vec<Vec<Encl>>,
+    },
+    /// Krawczyk boxes for a point of least period `period`: the point is the only zero of
+    /// `F^period − id` in `box`, and lies in the narrower `tight`; both pass the Krawczyk test with
+    /// the same centre and preconditioner.
     Krawczyk {
         map: String,
         period: usize,
         #[serde(rename = "box")]
         boxed: Vec<Encl>,
+        tight: Vec<Encl>,
         center: Vec<String>,
         preconditioner: Vec<Vec<String>>,
     },
@@ -247,10 +279,21 @@ pub enum Witness {
     },
     /// A Taylor quadrature of order `order` on the pieces between consecutive `breakpoints`,
     /// recomputed by the kernel with `bits` bits for its rounded operations.
-    Quadrature { order: u32, bits: u32, breakpoints: Vec<String> },
+    Quadrature {
+        order: u32,
+        bits: u32,
+        breakpoints: Vec<String>,
+    },
     /// An invariant contraction box `|r| <= r_bar`, `q ∈ [q_lo, q_hi]` of the reduced map entered by
     /// the last box of the orbit of claim `orbit`, with rate `rho` and imbalance drift `delta`.
-    Contraction { orbit: String, r_bar: String, q_lo: String, q_hi: String, rho: String, delta: String },
+    Contraction {
+        orbit: String,
+        r_bar: String,
+        q_lo: String,
+        q_hi: String,
+        rho: String,
+        delta: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -322,13 +365,97 @@ impl Certificate {
     }
 }
 
-/// Parses certificate text; the error names the line and column and what was expected.
+/// Parses certificate text; the error names the line and column, or the field, and what was
+/// expected. Every number of every claim must be a valid exact numeral.
 pub fn parse_certificate(text: &str) -> Result<Certificate, String> {
     let c: Certificate = serde_json::from_str(text).map_err(|e| e.to_string())?;
     if c.format != FORMAT {
         return Err(format!("format is `{}`, expected `{FORMAT}`", c.format));
     }
+    validate_numbers(&c)?;
     Ok(c)
+}
+
+fn check_num(path: &str, s: &str) -> Result<(), String> {
+    parse_q(s).map(|_| ()).map_err(|e| format!("{path}: {e}"))
+}
+
+fn check_encl(path: &str, e: &Encl) -> Result<(), String> {
+    check_num(&format!("{path}.lo"), &e.lo)?;
+    check_num(&format!("{path}.hi"), &e.hi)
+}
+
+fn check_encls(path: &str, v: &[Encl]) -> Result<(), String> {
+    v.iter()
+        .enumerate()
+        .try_for_each(|(i, e)| check_encl(&format!("{path}[{i}]"), e))
+}
+
+fn check_nums(path: &str, v: &[String]) -> Result<(), String> {
+    v.iter()
+        .enumerate()
+        .try_for_each(|(i, s)| check_num(&format!("{path}[{i}]"), s))
+}
+
+/// Every numeral in the claims parses exactly (a certificate with `"lo": "nan"` is malformed).
+fn validate_numbers(c: &Certificate) -> Result<(), String> {
+    for (i, cl) in c.claims.iter().enumerate() {
+        let p = format!("claims[{i}] ({})", cl.id);
+        if let Some(e) = &cl.enclosure {
+            check_encl(&format!("{p}.enclosure"), e)?;
+        }
+        if let Some(b) = &cl.bound {
+            check_encl(&format!("{p}.bound.value"), &b.value)?;
+        }
+        let w = format!("{p}.witness");
+        match &cl.witness {
+            Witness::None | Witness::Exact | Witness::Uses { .. } => {}
+            Witness::Orbit { start, boxes, .. } => {
+                check_nums(&format!("{w}.start"), start)?;
+                boxes
+                    .iter()
+                    .enumerate()
+                    .try_for_each(|(k, b)| check_encls(&format!("{w}.boxes[{k}]"), b))?;
+            }
+            Witness::Krawczyk {
+                boxed,
+                tight,
+                center,
+                preconditioner,
+                ..
+            } => {
+                check_encls(&format!("{w}.box"), boxed)?;
+                check_encls(&format!("{w}.tight"), tight)?;
+                check_nums(&format!("{w}.center"), center)?;
+                preconditioner
+                    .iter()
+                    .enumerate()
+                    .try_for_each(|(k, r)| check_nums(&format!("{w}.preconditioner[{k}]"), r))?;
+            }
+            Witness::Quadrature { breakpoints, .. } => {
+                check_nums(&format!("{w}.breakpoints"), breakpoints)?
+            }
+            Witness::Contraction {
+                r_bar,
+                q_lo,
+                q_hi,
+                rho,
+                delta,
+                ..
+            } => {
+                for (name, v) in [
+                    ("r_bar", r_bar),
+                    ("q_lo", q_lo),
+                    ("q_hi", q_hi),
+                    ("rho", rho),
+                    ("delta", delta),
+                ] {
+                    check_num(&format!("{w}.{name}"), v)?;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -339,8 +466,14 @@ mod tests {
     #[test]
     fn verdicts_combine_by_severity() {
         use Verdict::*;
-        assert_eq!(Verdict::combine([Certified, Undecided, ConditionNotMet]), ConditionNotMet);
-        assert_eq!(Verdict::combine([Certified, Violated, ConditionNotMet]), Violated);
+        assert_eq!(
+            Verdict::combine([Certified, Undecided, ConditionNotMet]),
+            ConditionNotMet
+        );
+        assert_eq!(
+            Verdict::combine([Certified, Violated, ConditionNotMet]),
+            Violated
+        );
         assert_eq!(Verdict::combine([Certified]), Certified);
         assert_eq!(ConditionNotMet.exit_code(), 2);
     }
@@ -350,6 +483,11 @@ mod tests {
         let e = Encl::new(&q_frac(1, 3), &q_frac(1, 2));
         assert_eq!(e.parse().unwrap(), (q_frac(1, 3), q_frac(1, 2)));
         assert_eq!(e.display(4), "[0.3333, 0.5]");
-        assert!(Encl { lo: "2".into(), hi: "1".into() }.parse().is_err());
+        assert!(Encl {
+            lo: "2".into(),
+            hi: "1".into()
+        }
+        .parse()
+        .is_err());
     }
 }

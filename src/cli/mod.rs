@@ -73,7 +73,11 @@ Exit codes: 0 all CERTIFIED, 1 VIOLATED, 2 CONDITION_NOT_MET, 3 UNDECIDED, 64 us
         sets: Vec<String>,
         /// Arithmetic to start in: interval (53-bit inari), mpfr:BITS, or f64 (estimates only; no verdict
         /// can rest on it). Undecided claims are retried at doubled MPFR precision up to --max-bits.
-        #[arg(long, default_value = "interval", value_name = "interval|mpfr:BITS|f64")]
+        #[arg(
+            long,
+            default_value = "interval",
+            value_name = "interval|mpfr:BITS|f64"
+        )]
         arith: String,
         /// Cap of precision escalation, in bits.
         #[arg(long, default_value_t = DEFAULT_MAX_BITS, value_name = "BITS")]
@@ -117,10 +121,30 @@ pub fn main() -> i32 {
     };
     match cli.command {
         Command::List => list(),
-        Command::Certify { theorem, instance, sets, arith, max_bits, out, force, json } => {
-            certify(&theorem, instance.as_deref(), &sets, &arith, max_bits, out.as_deref(), force, json)
-        }
-        Command::Check { paths, verbose, json } => check(&paths, verbose, json),
+        Command::Certify {
+            theorem,
+            instance,
+            sets,
+            arith,
+            max_bits,
+            out,
+            force,
+            json,
+        } => certify(
+            &theorem,
+            instance.as_deref(),
+            &sets,
+            &arith,
+            max_bits,
+            out.as_deref(),
+            force,
+            json,
+        ),
+        Command::Check {
+            paths,
+            verbose,
+            json,
+        } => check(&paths, verbose, json),
     }
 }
 
@@ -149,20 +173,30 @@ fn certify(
 ) -> i32 {
     let Some(th) = theorems::find(theorem) else {
         let known: Vec<&str> = theorems::registry().iter().map(|t| t.id()).collect();
-        return usage(&format!("unknown theorem `{theorem}` (known: {})", known.join(", ")));
+        return usage(&format!(
+            "unknown theorem `{theorem}` (known: {})",
+            known.join(", ")
+        ));
     };
     let arith = match ArithChoice::parse(arith) {
         Ok(a) => a,
         Err(m) => return usage(&format!("--arith: {m}")),
     };
     if !(crate::arith::mpfr::MIN_PREC..=crate::arith::mpfr::MAX_PREC).contains(&max_bits) {
-        return usage(&format!("--max-bits must be between {} and {}", crate::arith::mpfr::MIN_PREC, crate::arith::mpfr::MAX_PREC));
+        return usage(&format!(
+            "--max-bits must be between {} and {}",
+            crate::arith::mpfr::MIN_PREC,
+            crate::arith::mpfr::MAX_PREC
+        ));
     }
     let (label, text) = match instance_path {
         Some(p) => match std::fs::read_to_string(p) {
             Ok(t) => (p.display().to_string(), t),
             Err(e) => {
-                eprintln!("gdcert: {}: cannot read the instance file: {e}", p.display());
+                eprintln!(
+                    "gdcert: {}: cannot read the instance file: {e}",
+                    p.display()
+                );
                 return EXIT_DATA;
             }
         },
@@ -178,7 +212,10 @@ fn certify(
             return EXIT_DATA;
         }
     };
-    let opts = RunOptions { arith, max_bits: max_bits.max(arith.bits()) };
+    let opts = RunOptions {
+        arith,
+        max_bits: max_bits.max(arith.bits()),
+    };
     let started = Instant::now();
     let claims = match th.certify(&params, &opts) {
         Ok(c) => c,
@@ -211,7 +248,10 @@ fn write_out(path: &Path, text: &str, force: bool) -> Result<(), (i32, String)> 
         if !force {
             return Err((
                 EXIT_USAGE,
-                format!("{} exists and differs from this certificate; pass --force to replace it", path.display()),
+                format!(
+                    "{} exists and differs from this certificate; pass --force to replace it",
+                    path.display()
+                ),
             ));
         }
     } else if path.is_dir() {
@@ -223,22 +263,65 @@ fn write_out(path: &Path, text: &str, force: bool) -> Result<(), (i32, String)> 
         .and_then(|_| std::fs::rename(&tmp, path));
     result.map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
-        (EXIT_IO, format!("{}: cannot write the certificate: {e}", path.display()))
+        (
+            EXIT_IO,
+            format!("{}: cannot write the certificate: {e}", path.display()),
+        )
     })
 }
 
 fn claim_line(c: &Claim) -> String {
-    let enc = c.enclosure.as_ref().map(|e| e.display(8)).unwrap_or_default();
-    let bound = c.bound.as_ref().map(|b| format!(" {}", b.display())).unwrap_or_default();
-    let what = if enc.is_empty() { String::new() } else { format!("  {enc}{bound}") };
-    let note = c.note.as_ref().map(|n| format!("  ({n})")).unwrap_or_default();
-    format!("{:<17} {:<28} {}{what}{note}", c.verdict.as_str(), c.id, c.statement)
+    let enc = c
+        .enclosure
+        .as_ref()
+        .map(|e| e.display(8))
+        .unwrap_or_default();
+    let bound = c
+        .bound
+        .as_ref()
+        .map(|b| format!(" {}", b.display()))
+        .unwrap_or_default();
+    let what = if enc.is_empty() {
+        String::new()
+    } else {
+        format!("  {enc}{bound}")
+    };
+    let note = c
+        .note
+        .as_ref()
+        .map(|n| format!("  ({n})"))
+        .unwrap_or_default();
+    format!(
+        "{:<17} {:<28} {}{what}{note}",
+        c.verdict.as_str(),
+        c.id,
+        c.statement
+    )
 }
 
-fn print_summary(th: &dyn Theorem, cert: &Certificate, opts: &RunOptions, secs: f64, out: Option<&Path>) {
-    let params: Vec<String> = cert.instance.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    println!("{} — instance {} ({})", th.id(), cert.instance.name, params.join(", "));
-    println!("arithmetic {} (escalation up to {} bits)", opts.arith, opts.max_bits);
+fn print_summary(
+    th: &dyn Theorem,
+    cert: &Certificate,
+    opts: &RunOptions,
+    secs: f64,
+    out: Option<&Path>,
+) {
+    let params: Vec<String> = cert
+        .instance
+        .params
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    println!(
+        "{} — instance {} ({})",
+        th.id(),
+        cert.instance.name,
+        params.join(", ")
+    );
+    println!(
+        "arithmetic {} (escalation up to {} bits)",
+        opts.arith, opts.max_bits
+    );
     if !opts.arith.is_rigorous() {
         println!("note: f64 gives estimates only; no numeric claim can be CERTIFIED in it");
     }
@@ -246,8 +329,16 @@ fn print_summary(th: &dyn Theorem, cert: &Certificate, opts: &RunOptions, secs: 
         println!("{}", claim_line(c));
     }
     let n = cert.claims.len();
-    let certified = cert.claims.iter().filter(|c| c.verdict == Verdict::Certified).count();
-    print!("verdict: {} ({certified}/{n} claims certified, {secs:.2} s, exit {})", cert.verdict, cert.verdict.exit_code());
+    let certified = cert
+        .claims
+        .iter()
+        .filter(|c| c.verdict == Verdict::Certified)
+        .count();
+    print!(
+        "verdict: {} ({certified}/{n} claims certified, {secs:.2} s, exit {})",
+        cert.verdict,
+        cert.verdict.exit_code()
+    );
     if let Some(p) = out {
         print!("; certificate {}", p.display());
     }
@@ -259,7 +350,9 @@ fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathBuf>) {
     let mut files = vec![];
     let mut missing = vec![];
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let Ok(rd) = std::fs::read_dir(dir) else { return };
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
         let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
         entries.sort();
         for p in entries {
@@ -310,7 +403,7 @@ fn check(paths: &[PathBuf], verbose: bool, json: bool) -> i32 {
                 if json {
                     json_reports.push(serde_json::json!({"file": f.display().to_string(), "status": "malformed", "error": m}));
                 } else {
-                    println!("MALFORMED {}: {m}", f.display());
+                    eprintln!("MALFORMED {}: {m}", f.display());
                 }
             }
             Ok(r) => {
@@ -339,21 +432,34 @@ fn check(paths: &[PathBuf], verbose: bool, json: bool) -> i32 {
                     r.instance,
                     r.claims.len(),
                     r.verdict,
-                    if bad > 0 { format!(", {bad} rejected") } else { String::new() }
+                    if bad > 0 {
+                        format!(", {bad} rejected")
+                    } else {
+                        String::new()
+                    }
                 );
                 for p in &r.problems {
                     println!("    problem: {p}");
                 }
                 for c in &r.claims {
                     if verbose || !c.ok {
-                        println!("    {} {:<28} {:<17} {}", if c.ok { "ok " } else { "BAD" }, c.id, c.verdict.as_str(), c.reason);
+                        println!(
+                            "    {} {:<28} {:<17} {}",
+                            if c.ok { "ok " } else { "BAD" },
+                            c.id,
+                            c.verdict.as_str(),
+                            c.reason
+                        );
                     }
                 }
             }
         }
     }
     if json {
-        println!("{}", serde_json::to_string_pretty(&json_reports).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json_reports).unwrap_or_default()
+        );
     }
     if malformed {
         EXIT_DATA

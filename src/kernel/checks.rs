@@ -26,13 +26,17 @@ pub fn interval(e: &Encl, bits: u32, what: &str) -> Result<RatInterval, String> 
 
 pub fn ibox<const N: usize>(v: &[Encl], bits: u32, what: &str) -> Result<IBox<N>, String> {
     if v.len() != N {
-        return Err(format!("{what}: expected {N} coordinates, found {}", v.len()));
+        return Err(format!(
+            "{what}: expected {N} coordinates, found {}",
+            v.len()
+        ));
     }
     let mut out = Vec::with_capacity(N);
     for (i, e) in v.iter().enumerate() {
         out.push(interval(e, bits, &format!("{what}[{i}]"))?);
     }
-    out.try_into().map_err(|_| format!("{what}: wrong dimension"))
+    out.try_into()
+        .map_err(|_| format!("{what}: wrong dimension"))
 }
 
 pub fn show(x: &RatInterval) -> String {
@@ -53,7 +57,11 @@ pub fn compose<M: Dynamics<N>, const N: usize>(map: &M, x: &IBox<N>, j: usize) -
 }
 
 /// The Jacobian of `F^k` enclosed over `x`, by forward differentiation.
-pub fn iterate_jacobian<M: Dynamics<N>, const N: usize>(map: &M, x: &IBox<N>, k: usize) -> [[RatInterval; N]; N] {
+pub fn iterate_jacobian<M: Dynamics<N>, const N: usize>(
+    map: &M,
+    x: &IBox<N>,
+    k: usize,
+) -> [[RatInterval; N]; N] {
     let cd: Vec<Dual<RatInterval, N>> = map.constants(&Dual::cst(x[0].clone()));
     let mut y = Dual::seed(x);
     for _ in 0..k {
@@ -85,15 +93,24 @@ pub fn check_orbit<M: Dynamics<N>, const N: usize>(
     bits: u32,
 ) -> Result<Vec<IBox<N>>, String> {
     if recorded_start.len() != N {
-        return Err(format!("orbit start has {} coordinates, expected {N}", recorded_start.len()));
+        return Err(format!(
+            "orbit start has {} coordinates, expected {N}",
+            recorded_start.len()
+        ));
     }
     for (i, s) in recorded_start.iter().enumerate() {
         if q(s, "orbit start")? != start[i] {
-            return Err(format!("orbit start {s} is not the instance's start {}", format_exact(&start[i])));
+            return Err(format!(
+                "orbit start {s} is not the instance's start {}",
+                format_exact(&start[i])
+            ));
         }
     }
     if boxes.is_empty() || boxes.len() > MAX_ORBIT {
-        return Err(format!("an orbit needs between 1 and {MAX_ORBIT} boxes, found {}", boxes.len()));
+        return Err(format!(
+            "an orbit needs between 1 and {MAX_ORBIT} boxes, found {}",
+            boxes.len()
+        ));
     }
     let mut out: Vec<IBox<N>> = Vec::with_capacity(boxes.len());
     for (k, b) in boxes.iter().enumerate() {
@@ -101,7 +118,11 @@ pub fn check_orbit<M: Dynamics<N>, const N: usize>(
     }
     for (i, s) in start.iter().enumerate() {
         if !out[0][i].contains_q(s) {
-            return Err(format!("the start {} is not in box 0 {}", format_exact(s), show(&out[0][i])));
+            return Err(format!(
+                "the start {} is not in box 0 {}",
+                format_exact(s),
+                show(&out[0][i])
+            ));
         }
     }
     for k in 0..out.len() - 1 {
@@ -135,8 +156,11 @@ pub fn check_krawczyk<M: Dynamics<N>, const N: usize>(
         return Err(format!("period {period} is outside 1..={MAX_PERIOD}"));
     }
     let x = ibox::<N>(boxed, bits, "Krawczyk box")?;
-    if center.len() != N || preconditioner.len() != N || preconditioner.iter().any(|r| r.len() != N) {
-        return Err(format!("Krawczyk centre and preconditioner must be of dimension {N}"));
+    if center.len() != N || preconditioner.len() != N || preconditioner.iter().any(|r| r.len() != N)
+    {
+        return Err(format!(
+            "Krawczyk centre and preconditioner must be of dimension {N}"
+        ));
     }
     let mut m: Vec<RatInterval> = vec![];
     for (i, s) in center.iter().enumerate() {
@@ -174,13 +198,19 @@ pub fn check_krawczyk<M: Dynamics<N>, const N: usize>(
             k = k + &(a * &(x[l].clone() - &m[l]));
         }
         if !k.interior(&x[i]) {
-            return Err(format!("K(X) = {} is not in the interior of X = {} (coordinate {i})", show(&k), show(&x[i])));
+            return Err(format!(
+                "K(X) = {} is not in the interior of X = {} (coordinate {i})",
+                show(&k),
+                show(&x[i])
+            ));
         }
     }
     for j in (1..period).filter(|j| period % j == 0) {
         let fj = compose(map, &x, j);
         if !(0..N).any(|i| fj[i].disjoint(&x[i])) {
-            return Err(format!("F^{j}(X) meets X: the least period is not proved to be {period}"));
+            return Err(format!(
+                "F^{j}(X) meets X: the least period is not proved to be {period}"
+            ));
         }
     }
     Ok(x)
@@ -202,7 +232,10 @@ pub struct Expect<'a> {
 /// expectation. `Ok` carries the reason the claim holds.
 pub fn conclude(claim: &Claim, e: Expect<'_>) -> Result<String, String> {
     if claim.role != e.role {
-        return Err(format!("role is {:?}, the theorem makes it a {:?}", claim.role, e.role));
+        return Err(format!(
+            "role is {:?}, the theorem makes it a {:?}",
+            claim.role, e.role
+        ));
     }
     match (&claim.bound, &e.bound) {
         (None, None) => {}
@@ -216,8 +249,12 @@ pub fn conclude(claim: &Claim, e: Expect<'_>) -> Result<String, String> {
                 ));
             }
         }
-        (Some(b), None) => return Err(format!("bound `{}` is not part of this claim", b.display())),
-        (None, Some((rel, lo, _))) => return Err(format!("the bound `{rel} {}` is missing", format_exact(lo))),
+        (Some(b), None) => {
+            return Err(format!("bound `{}` is not part of this claim", b.display()))
+        }
+        (None, Some((rel, lo, _))) => {
+            return Err(format!("the bound `{rel} {}` is missing", format_exact(lo)))
+        }
     }
     let enclosure = match &claim.enclosure {
         Some(en) => Some(en.parse().map_err(|m| format!("enclosure: {m}"))?),
@@ -226,27 +263,54 @@ pub fn conclude(claim: &Claim, e: Expect<'_>) -> Result<String, String> {
     if claim.verdict == Verdict::Undecided {
         if let (Some((lo, hi)), Some(c)) = (&enclosure, &e.computed) {
             if !c.subset(&RatInterval::new(lo.clone(), hi.clone(), c.bits())) {
-                return Err(format!("the enclosure {} does not contain the recomputed {}", display_interval(lo, hi, 10), show(c)));
+                return Err(format!(
+                    "the enclosure {} does not contain the recomputed {}",
+                    display_interval(lo, hi, 10),
+                    show(c)
+                ));
             }
         }
         return Ok("UNDECIDED asserts nothing".into());
     }
     let Some(computed) = e.computed else {
-        return Err(format!("verdict {} but the witness proves nothing", claim.verdict));
+        return Err(format!(
+            "verdict {} but the witness proves nothing",
+            claim.verdict
+        ));
     };
     let Some((lo, hi)) = enclosure else {
         return Err(format!("verdict {} without an enclosure", claim.verdict));
     };
     if !computed.subset(&RatInterval::new(lo.clone(), hi.clone(), computed.bits())) {
-        return Err(format!("the enclosure {} does not contain the recomputed {}", display_interval(&lo, &hi, 10), show(&computed)));
+        return Err(format!(
+            "the enclosure {} does not contain the recomputed {}",
+            display_interval(&lo, &hi, 10),
+            show(&computed)
+        ));
     }
     let expected = match &claim.bound {
         None => Verdict::Certified,
-        Some(b) => verdict_for(claim.role, b.test(&lo, &hi).map_err(|m| format!("bound: {m}"))?),
+        Some(b) => verdict_for(
+            claim.role,
+            b.test(&lo, &hi).map_err(|m| format!("bound: {m}"))?,
+        ),
     };
     if expected != claim.verdict {
-        return Err(format!("verdict {} does not follow: the enclosure {} gives {expected}", claim.verdict, display_interval(&lo, &hi, 10)));
+        return Err(format!(
+            "verdict {} does not follow: the enclosure {} gives {expected}",
+            claim.verdict,
+            display_interval(&lo, &hi, 10)
+        ));
     }
-    let bound = claim.bound.as_ref().map(|b| format!(" {}", b.display())).unwrap_or_default();
-    Ok(format!("{}: {} ⊆ {}{bound}", e.what, show(&computed), display_interval(&lo, &hi, 8)))
+    let bound = claim
+        .bound
+        .as_ref()
+        .map(|b| format!(" {}", b.display()))
+        .unwrap_or_default();
+    Ok(format!(
+        "{}: {} ⊆ {}{bound}",
+        e.what,
+        show(&computed),
+        display_interval(&lo, &hi, 8)
+    ))
 }

@@ -73,11 +73,24 @@ pub fn check(cert: &Certificate) -> Result<Report, Malformed> {
     }
     let overall = Verdict::combine(cert.claims.iter().map(|c| c.verdict));
     if overall != cert.verdict {
-        problems.push(format!("overall verdict is {}, but its claims give {overall}", cert.verdict));
+        problems.push(format!(
+            "overall verdict is {}, but its claims give {overall}",
+            cert.verdict
+        ));
     }
     let claims = match cert.theorem.id.as_str() {
         "two-factor-transformer" => two_factor::check(cert)?,
-        other => return Err(Malformed(format!("theorem `{other}` is not known to this kernel"))),
+        other => {
+            return Err(Malformed(format!(
+                "theorem `{other}` is not known to this kernel"
+            )))
+        }
     };
-    Ok(Report { theorem: cert.theorem.id.clone(), instance: cert.instance.name.clone(), verdict: cert.verdict, claims, problems })
+    Ok(Report {
+        theorem: cert.theorem.id.clone(),
+        instance: cert.instance.name.clone(),
+        verdict: cert.verdict,
+        claims,
+        problems,
+    })
 }

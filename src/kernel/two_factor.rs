@@ -1,7 +1,9 @@
 //! The kernel's table for paper 5 (`two-factor-transformer`): for each claim id, what it states
 //! (role and bound, as functions of μ), and how its witness is re-verified exactly.
 
-use super::checks::{check_krawczyk, check_orbit, compose, conclude, iterate_jacobian, q, show, Expect, IBox};
+use super::checks::{
+    check_krawczyk, check_orbit, compose, conclude, iterate_jacobian, q, show, Expect, IBox,
+};
 use super::{ClaimCheck, Malformed};
 use crate::arith::exact::Q;
 use crate::arith::{q_frac, q_int, Enclosure, RatInterval, Ring};
@@ -22,7 +24,9 @@ struct Ctx<'a> {
 fn param(cert: &Certificate, key: &str) -> Result<Option<Q>, Malformed> {
     match cert.instance.params.get(key) {
         None => Ok(None),
-        Some(s) => q(s, &format!("instance parameter `{key}`")).map(Some).map_err(Malformed),
+        Some(s) => q(s, &format!("instance parameter `{key}`"))
+            .map(Some)
+            .map_err(Malformed),
     }
 }
 
@@ -32,22 +36,36 @@ fn bits_of(claim: &Claim) -> u32 {
     let p = match claim.arithmetic.as_str() {
         "exact" => 64,
         "interval" | "f64" => 53,
-        s => s.strip_prefix("mpfr:").and_then(|b| b.parse::<u32>().ok()).unwrap_or(53).min(1 << 16),
+        s => s
+            .strip_prefix("mpfr:")
+            .and_then(|b| b.parse::<u32>().ok())
+            .unwrap_or(53)
+            .min(1 << 16),
     };
     p + 64
 }
 
 pub fn check(cert: &Certificate) -> Result<Vec<ClaimCheck>, Malformed> {
-    let mu = param(cert, "mu")?.ok_or_else(|| Malformed("instance parameter `mu` is missing".into()))?;
+    let mu =
+        param(cert, "mu")?.ok_or_else(|| Malformed("instance parameter `mu` is missing".into()))?;
     if mu <= q_int(0) || mu > q_int(1000) {
-        return Err(Malformed(format!("instance parameter `mu` = {mu} is outside (0, 1000]")));
+        return Err(Malformed(format!(
+            "instance parameter `mu` = {mu} is outside (0, 1000]"
+        )));
     }
     let x0 = param(cert, "x0")?.unwrap_or_else(|| q_frac(1, 2));
     let catapult = match (param(cert, "catapult.a0")?, param(cert, "catapult.b0")?) {
         (Some(a), Some(b)) => Some([a, b]),
         _ => None,
     };
-    let ctx = Ctx { cert, idents: identities(&mu), mu, x0, catapult, orbits: RefCell::new(BTreeMap::new()) };
+    let ctx = Ctx {
+        cert,
+        idents: identities(&mu),
+        mu,
+        x0,
+        catapult,
+        orbits: RefCell::new(BTreeMap::new()),
+    };
     Ok(cert
         .claims
         .iter()
@@ -69,8 +87,18 @@ fn point(v: Q) -> Option<RatInterval> {
     Some(RatInterval::point(v, 64))
 }
 
-fn exact(role: Role, bound: Option<(&str, Q, Q)>, value: Option<Q>, what: impl Into<String>) -> Expect<'_> {
-    Expect { role, bound, computed: value.and_then(point), what: what.into() }
+fn exact(
+    role: Role,
+    bound: Option<(&str, Q, Q)>,
+    value: Option<Q>,
+    what: impl Into<String>,
+) -> Expect<'_> {
+    Expect {
+        role,
+        bound,
+        computed: value.and_then(point),
+        what: what.into(),
+    }
 }
 
 fn pt(rel: &str, v: Q) -> Option<(&str, Q, Q)> {
@@ -79,13 +107,24 @@ fn pt(rel: &str, v: Q) -> Option<(&str, Q, Q)> {
 
 impl Ctx<'_> {
     fn referenced(&self, id: &str) -> Result<&Claim, String> {
-        self.cert.claim(id).ok_or_else(|| format!("uses claim `{id}`, which is not in the certificate"))
+        self.cert
+            .claim(id)
+            .ok_or_else(|| format!("uses claim `{id}`, which is not in the certificate"))
     }
 
-    /// The verified Krawczyk box of claim `id` (dimension N, map `cubic` or `product`).
-    fn krawczyk<const N: usize>(&self, id: &str) -> Result<IBox<N>, String> {
+    /// The verified Krawczyk boxes of claim `id` (dimension N, map `cubic` or `product`): the
+    /// uniqueness box and the narrow box holding the point.
+    fn krawczyk<const N: usize>(&self, id: &str) -> Result<(IBox<N>, IBox<N>), String> {
         let c = self.referenced(id)?;
-        let Witness::Krawczyk { map, period, boxed, center, preconditioner } = &c.witness else {
+        let Witness::Krawczyk {
+            map,
+            period,
+            boxed,
+            tight,
+            center,
+            preconditioner,
+        } = &c.witness
+        else {
             return Err(format!("claim `{id}` has no Krawczyk witness"));
         };
         let bits = bits_of(c);
@@ -95,14 +134,57 @@ impl Ctx<'_> {
             _ => return Err(format!("claim `{id}` is not a periodic point")),
         };
         if *period != expected_period {
-            return Err(format!("claim `{id}` must be of period {expected_period}, not {period}"));
+            return Err(format!(
+                "claim `{id}` must be of period {expected_period}, not {period}"
+            ));
         }
-        let b: Vec<RatInterval> = match (map.as_str(), N) {
-            ("cubic", 1) => check_krawczyk(&Cubic { mu: self.mu.clone() }, *period, boxed, center, preconditioner, bits)?.to_vec(),
-            ("product", 2) => check_krawczyk(&ProductMap { mu: self.mu.clone() }, *period, boxed, center, preconditioner, bits)?.to_vec(),
-            (m, _) => return Err(format!("claim `{id}`: map `{m}` is not a map of dimension {N}")),
-        };
-        b.try_into().map_err(|_| format!("claim `{id}`: wrong dimension"))
+        let mut out = vec![];
+        for b in [boxed, tight] {
+            let v: Vec<RatInterval> = match (map.as_str(), N) {
+                ("cubic", 1) => check_krawczyk(
+                    &Cubic {
+                        mu: self.mu.clone(),
+                    },
+                    *period,
+                    b,
+                    center,
+                    preconditioner,
+                    bits,
+                )?
+                .to_vec(),
+                ("product", 2) => check_krawczyk(
+                    &ProductMap {
+                        mu: self.mu.clone(),
+                    },
+                    *period,
+                    b,
+                    center,
+                    preconditioner,
+                    bits,
+                )?
+                .to_vec(),
+                (m, _) => {
+                    return Err(format!(
+                        "claim `{id}`: map `{m}` is not a map of dimension {N}"
+                    ))
+                }
+            };
+            out.push(v);
+        }
+        let tight_box: IBox<N> = out
+            .pop()
+            .and_then(|v| v.try_into().ok())
+            .ok_or("wrong dimension")?;
+        let unique_box: IBox<N> = out
+            .pop()
+            .and_then(|v| v.try_into().ok())
+            .ok_or("wrong dimension")?;
+        if !(0..N).all(|i| tight_box[i].subset(&unique_box[i])) {
+            return Err(format!(
+                "claim `{id}`: the tight box is not inside the uniqueness box"
+            ));
+        }
+        Ok((unique_box, tight_box))
     }
 
     /// The verified orbit of the product map from the catapult start (claim `T4.orbit`).
@@ -113,14 +195,30 @@ impl Ctx<'_> {
         }
         let r = (|| {
             let c = self.referenced(id)?;
-            let start = self.catapult.clone().ok_or("the instance has no catapult start")?;
-            let Witness::Orbit { map, start: recorded, boxes } = &c.witness else {
+            let start = self
+                .catapult
+                .clone()
+                .ok_or("the instance has no catapult start")?;
+            let Witness::Orbit {
+                map,
+                start: recorded,
+                boxes,
+            } = &c.witness
+            else {
                 return Err("T4.orbit has no orbit witness".to_string());
             };
             if map != "product" {
                 return Err(format!("T4.orbit: map `{map}`, expected `product`"));
             }
-            check_orbit(&ProductMap { mu: self.mu.clone() }, &start, recorded, boxes, bits_of(c))
+            check_orbit(
+                &ProductMap {
+                    mu: self.mu.clone(),
+                },
+                &start,
+                recorded,
+                boxes,
+                bits_of(c),
+            )
         })();
         self.orbits.borrow_mut().insert(id.into(), r.clone());
         r
@@ -140,42 +238,91 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
     };
     // Undecided claims without a witness assert nothing.
     if matches!(c.witness, Witness::None) {
-        return conclude(c, Expect { role: c.role, bound: c.bound.as_ref().and_then(|b| b.value.parse().ok().map(|(a, z)| (b.relation.as_str(), a, z))), computed: None, what: String::new() });
+        return conclude(
+            c,
+            Expect {
+                role: c.role,
+                bound: c.bound.as_ref().and_then(|b| {
+                    b.value
+                        .parse()
+                        .ok()
+                        .map(|(a, z)| (b.relation.as_str(), a, z))
+                }),
+                computed: None,
+                what: String::new(),
+            },
+        );
     }
     let id = c.id.as_str();
     if let Some(ident) = ctx.idents.iter().find(|i| i.id == id) {
         if !matches!(c.witness, Witness::Exact) {
             return Err("an identity has an `exact` witness".into());
         }
-        let holds = ident.differences.iter().all(|d| d.normal_form(&ident.relations).is_zero());
-        let expected = if holds { crate::certificate::Verdict::Certified } else { crate::certificate::Verdict::Violated };
+        let holds = ident
+            .differences
+            .iter()
+            .all(|d| d.normal_form(&ident.relations).is_zero());
+        let expected = if holds {
+            crate::certificate::Verdict::Certified
+        } else {
+            crate::certificate::Verdict::Violated
+        };
         if c.role != Role::Conclusion || c.bound.is_some() || c.enclosure.is_some() {
             return Err("an identity is a conclusion without enclosure or bound".into());
         }
         if c.verdict == expected || c.verdict == crate::certificate::Verdict::Undecided {
-            return Ok(format!("exact polynomial identity {}: {}", if holds { "holds" } else { "fails" }, ident.statement));
+            return Ok(format!(
+                "exact polynomial identity {}: {}",
+                if holds { "holds" } else { "fails" },
+                ident.statement
+            ));
         }
-        return Err(format!("verdict {} but the identity {}", c.verdict, if holds { "holds" } else { "fails" }));
+        return Err(format!(
+            "verdict {} but the identity {}",
+            c.verdict,
+            if holds { "holds" } else { "fails" }
+        ));
     }
-    let need_exact = || if matches!(c.witness, Witness::Exact) { Ok(()) } else { Err("expected an `exact` witness".to_string()) };
+    let need_exact = || {
+        if matches!(c.witness, Witness::Exact) {
+            Ok(())
+        } else {
+            Err("expected an `exact` witness".to_string())
+        }
+    };
     let e = match id {
         "T1.monotone" => {
             need_exact()?;
             if *mu > q_frac(1, 2) {
                 return Err("applies to μ ≤ 1/2 only".into());
             }
-            exact(Role::Conclusion, pt(">=", q_int(0)), Some(q_int(1) - q_int(2) * mu), "1 − 2μ, the minimum of f' on [0, 1]")
+            exact(
+                Role::Conclusion,
+                pt(">=", q_int(0)),
+                Some(q_int(1) - q_int(2) * mu),
+                "1 − 2μ, the minimum of f' on [0, 1]",
+            )
         }
         "T1.fixed_point" => {
             need_exact()?;
             if !(*mu > q_frac(1, 2) && *mu < q_int(1)) {
                 return Err("applies to 1/2 < μ < 1 only".into());
             }
-            exact(Role::Conclusion, Some(("in_open", q_int(-1), q_int(0))), Some(q_int(1) - q_int(2) * mu), "f'(1) = 1 − 2μ")
+            exact(
+                Role::Conclusion,
+                Some(("in_open", q_int(-1), q_int(0))),
+                Some(q_int(1) - q_int(2) * mu),
+                "f'(1) = 1 − 2μ",
+            )
         }
         "T1.flip" => {
             need_exact()?;
-            exact(Role::Conclusion, pt("=", q_int(-1)), Some(q_int(1) - q_int(2) * mu), "f'(1) = 1 − 2μ")
+            exact(
+                Role::Conclusion,
+                pt("=", q_int(-1)),
+                Some(q_int(1) - q_int(2) * mu),
+                "f'(1) = 1 − 2μ",
+            )
         }
         "T1.invariant_interval" => {
             need_exact()?;
@@ -183,7 +330,12 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
                 return Err("applies to μ ≤ 2 only".into());
             }
             let one_mu = q_int(1) + mu;
-            exact(Role::Conclusion, pt(">=", q_int(0)), Some(q_int(27) * (q_int(2) + mu) - q_int(4) * &one_mu * &one_mu * &one_mu), "27(2+μ) − 4(1+μ)³")
+            exact(
+                Role::Conclusion,
+                pt(">=", q_int(0)),
+                Some(q_int(27) * (q_int(2) + mu) - q_int(4) * &one_mu * &one_mu * &one_mu),
+                "27(2+μ) − 4(1+μ)³",
+            )
         }
         "T1.hyp.mu_at_most_2" => {
             need_exact()?;
@@ -194,30 +346,59 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
             if *mu > two {
                 return Err("applies to μ ≤ 2 only".into());
             }
-            exact(Role::Conclusion, pt("<=", xs2), Some(&ctx.x0 * &ctx.x0), "x_0²")
+            exact(
+                Role::Conclusion,
+                pt("<=", xs2),
+                Some(&ctx.x0 * &ctx.x0),
+                "x_0²",
+            )
         }
         "T1.escape" => match &c.witness {
-            Witness::Exact => exact(Role::Conclusion, pt(">", xs2), Some(&ctx.x0 * &ctx.x0), "x_0²"),
+            Witness::Exact => exact(
+                Role::Conclusion,
+                pt(">", xs2),
+                Some(&ctx.x0 * &ctx.x0),
+                "x_0²",
+            ),
             Witness::Orbit { map, start, boxes } => {
                 if map != "cubic" {
                     return Err(format!("map `{map}`, expected `cubic`"));
                 }
-                let orbit = check_orbit(&Cubic { mu: mu.clone() }, &[ctx.x0.clone()], start, boxes, bits)?;
+                let orbit = check_orbit(
+                    &Cubic { mu: mu.clone() },
+                    std::array::from_ref(&ctx.x0),
+                    start,
+                    boxes,
+                    bits,
+                )?;
                 let last = orbit[orbit.len() - 1][0].sqr();
-                Expect { role: Role::Conclusion, bound: pt(">", xs2), computed: Some(last), what: format!("x_K² after {} verified steps", orbit.len() - 1) }
+                Expect {
+                    role: Role::Conclusion,
+                    bound: pt(">", xs2),
+                    computed: Some(last),
+                    what: format!("x_K² after {} verified steps", orbit.len() - 1),
+                }
             }
             _ => return Err("expected an `exact` or `orbit` witness".into()),
         },
         "T1.cycle2" | "T1.cycle3" => {
-            let b = ctx.krawczyk::<1>(id)?;
-            Expect { role: Role::Conclusion, bound: None, computed: Some(b[0].clone()), what: "Krawczyk box (unique zero, least period proved)".into() }
+            let (u, b) = ctx.krawczyk::<1>(id)?;
+            Expect {
+                role: Role::Conclusion,
+                bound: None,
+                computed: Some(b[0].clone()),
+                what: format!(
+                    "Krawczyk: unique point of least period in {}, inside",
+                    show(&u[0])
+                ),
+            }
         }
         "T1.cycle2.multiplier" | "T3.cycle2.transverse" | "T1.cycle2.closed_form" => {
             let (r, _) = uses_of(c)?;
             if r != "T1.cycle2" {
                 return Err("must use T1.cycle2".into());
             }
-            let x = ctx.krawczyk::<1>("T1.cycle2")?;
+            let x = ctx.krawczyk::<1>("T1.cycle2")?.1;
             let fx = compose(&Cubic { mu: mu.clone() }, &x, 1);
             match id {
                 "T1.cycle2.multiplier" => Expect {
@@ -236,13 +417,25 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
                     let inside = x[0].gt(&x[0].int(0)).and(x[0].lt(&x[0].int(1))).is_true();
                     let ids = ["T1.cycle2_factorization", "T1.cycle2_multipliers"];
                     let idents_hold = ids.iter().all(|i| {
-                        ctx.idents.iter().find(|x| x.id == *i).is_some_and(|x| x.differences.iter().all(|d| d.normal_form(&x.relations).is_zero()))
+                        ctx.idents.iter().find(|x| x.id == *i).is_some_and(|x| {
+                            x.differences
+                                .iter()
+                                .all(|d| d.normal_form(&x.relations).is_zero())
+                        })
                     });
                     if !inside || !idents_hold {
-                        return Err("needs the 2-cycle box inside (0, 1) and both 2-cycle identities".into());
+                        return Err(
+                            "needs the 2-cycle box inside (0, 1) and both 2-cycle identities"
+                                .into(),
+                        );
                     }
                     let v = q_int(7) - q_int(4) * mu - q_int(2) * mu * mu;
-                    exact(Role::Conclusion, None, Some(v), "box in (0,1) ⇒ root of μ²x⁴ − μ(1+μ)x² + 1 ⇒ multiplier 7 − 4μ − 2μ²")
+                    exact(
+                        Role::Conclusion,
+                        None,
+                        Some(v),
+                        "box in (0,1) ⇒ root of μ²x⁴ − μ(1+μ)x² + 1 ⇒ multiplier 7 − 4μ − 2μ²",
+                    )
                 }
             }
         }
@@ -251,62 +444,120 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
             if r != "T1.cycle3" {
                 return Err("must use T1.cycle3".into());
             }
-            let x = ctx.krawczyk::<1>("T1.cycle3")?;
+            let x = ctx.krawczyk::<1>("T1.cycle3")?.1;
             let map = Cubic { mu: mu.clone() };
-            let orbit = [x[0].clone(), compose(&map, &x, 1)[0].clone(), compose(&map, &x, 2)[0].clone()];
+            let orbit = [
+                x[0].clone(),
+                compose(&map, &x, 1)[0].clone(),
+                compose(&map, &x, 2)[0].clone(),
+            ];
             match id {
                 "T1.cycle3.multiplier" => Expect {
                     role: Role::Conclusion,
                     bound: None,
-                    computed: Some(orbit.iter().map(|v| cubic_derivative(mu, v)).reduce(|a, b| a * &b).unwrap_or_default_interval()),
+                    computed: Some(
+                        orbit
+                            .iter()
+                            .map(|v| cubic_derivative(mu, v))
+                            .reduce(|a, b| a * &b)
+                            .unwrap_or_default_interval(),
+                    ),
                     what: "Π f'(f^i(X))".into(),
                 },
                 "T3.cycle3.transverse" => Expect {
                     role: Role::Conclusion,
                     bound: None,
-                    computed: Some(orbit.iter().map(|v| transverse_factor(mu, v)).reduce(|a, b| a * &b).unwrap_or_default_interval()),
+                    computed: Some(
+                        orbit
+                            .iter()
+                            .map(|v| transverse_factor(mu, v))
+                            .reduce(|a, b| a * &b)
+                            .unwrap_or_default_interval(),
+                    ),
                     what: "Π(1 − μ²(x² − 1)²) along the 3-cycle".into(),
                 },
                 _ => {
                     let one_mu = q_int(1) + mu;
-                    if *mu > two || q_int(27) * (q_int(2) + mu) < q_int(4) * &one_mu * &one_mu * &one_mu {
+                    if *mu > two
+                        || q_int(27) * (q_int(2) + mu) < q_int(4) * &one_mu * &one_mu * &one_mu
+                    {
                         return Err("chaos on [−x*, x*] needs μ ≤ 2 (an invariant interval)".into());
                     }
-                    Expect { role: Role::Conclusion, bound: pt("<=", xs2), computed: Some(x[0].sqr()), what: "X² for the period-3 box".into() }
+                    Expect {
+                        role: Role::Conclusion,
+                        bound: pt("<=", xs2),
+                        computed: Some(x[0].sqr()),
+                        what: "X² for the period-3 box".into(),
+                    }
                 }
             }
         }
         "T2.hyp.mu_range" => {
             need_exact()?;
-            exact(Role::Hypothesis, Some(("in_open", q_int(0), two)), Some(mu.clone()), "μ")
+            exact(
+                Role::Hypothesis,
+                Some(("in_open", q_int(0), two)),
+                Some(mu.clone()),
+                "μ",
+            )
         }
         "T2.hyp.factor_positive" => {
             need_exact()?;
-            exact(Role::Hypothesis, pt(">", q_int(0)), Some(q_int(1) - mu * mu / q_int(4)), "1 − μ²/4")
+            exact(
+                Role::Hypothesis,
+                pt(">", q_int(0)),
+                Some(q_int(1) - mu * mu / q_int(4)),
+                "1 − μ²/4",
+            )
         }
         "T2.factor_lower_bound" => {
             need_exact()?;
-            let sq = ctx.idents.iter().find(|i| i.id == "T2.factor_square").ok_or("needs μ < 2")?;
-            if !sq.differences.iter().all(|d| d.normal_form(&sq.relations).is_zero()) {
+            let sq = ctx
+                .idents
+                .iter()
+                .find(|i| i.id == "T2.factor_square")
+                .ok_or("needs μ < 2")?;
+            if !sq
+                .differences
+                .iter()
+                .all(|d| d.normal_form(&sq.relations).is_zero())
+            {
                 return Err("the identity m − (1 − μ²/4) = μ²(p − 1/2)² fails".into());
             }
-            exact(Role::Conclusion, pt(">", q_int(0)), Some(q_int(1) - mu * mu / q_int(4)), "m ≥ 1 − μ²/4 (m − (1 − μ²/4) = μ²(p − 1/2)²)")
+            exact(
+                Role::Conclusion,
+                pt(">", q_int(0)),
+                Some(q_int(1) - mu * mu / q_int(4)),
+                "m ≥ 1 − μ²/4 (m − (1 − μ²/4) = μ²(p − 1/2)²)",
+            )
         }
         "T2.transverse_exponent" => {
-            let Witness::Quadrature { order, bits, breakpoints } = &c.witness else {
+            let Witness::Quadrature {
+                order,
+                bits,
+                breakpoints,
+            } = &c.witness
+            else {
                 return Err("expected a quadrature witness".into());
             };
             if *mu >= two {
                 return Err("needs μ < 2".into());
             }
-            if breakpoints.len() < 2 || breakpoints.len() > 4097 || *order < 2 || *order > 40 || *bits < 64 || *bits > 8192 {
+            if breakpoints.len() < 2
+                || breakpoints.len() > 4097
+                || *order < 2
+                || *order > 40
+                || *bits < 64
+                || *bits > 8192
+            {
                 return Err("quadrature parameters out of range (1..4096 pieces, order 2..40, bits 64..8192)".into());
             }
             let mut b = vec![];
             for s in breakpoints {
                 b.push(q(s, "breakpoint")?);
             }
-            if b[0] != q_int(0) || b[b.len() - 1] != q_int(1) || b.windows(2).any(|w| w[0] >= w[1]) {
+            if b[0] != q_int(0) || b[b.len() - 1] != q_int(1) || b.windows(2).any(|w| w[0] >= w[1])
+            {
                 return Err("breakpoints must increase strictly from 0 to 1".into());
             }
             let v = quadrature(mu, &b, *order as usize, *bits);
@@ -323,55 +574,105 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
                 return Err("must use T2.transverse_exponent".into());
             }
             let quad = ctx.referenced(&r)?;
-            let (lo, hi) = quad.enclosure.as_ref().ok_or("T2.transverse_exponent has no enclosure")?.parse()?;
+            let (lo, hi) = quad
+                .enclosure
+                .as_ref()
+                .ok_or("T2.transverse_exponent has no enclosure")?
+                .parse()?;
             let unit = RatInterval::unit(bits);
-            Expect { role: Role::Conclusion, bound: Some(("in", lo, hi)), computed: Some(transverse_closed_form(mu, &unit)), what: "arccosh((1 + √(25 − 4μ²))/4)".into() }
+            Expect {
+                role: Role::Conclusion,
+                bound: Some(("in", lo, hi)),
+                computed: Some(transverse_closed_form(mu, &unit)),
+                what: "arccosh((1 + √(25 − 4μ²))/4)".into(),
+            }
         }
         "T3.fixed_point" => {
             need_exact()?;
-            exact(Role::Conclusion, pt("=", q_int(1)), Some(q_int(1) - mu * mu * q_int(0)), "1 − μ²(1² − 1)²")
+            exact(
+                Role::Conclusion,
+                pt("=", q_int(1)),
+                Some(q_int(1) - mu * mu * q_int(0)),
+                "1 − μ²(1² − 1)²",
+            )
         }
         "T3.symmetric_cycle" => {
             need_exact()?;
             let tf = q_int(1) - mu * mu * (&xs2 - q_int(1)) * (&xs2 - q_int(1));
-            exact(Role::Conclusion, pt("=", q_int(9)), Some(&tf * &tf), "(1 − μ²(x*² − 1)²)²")
+            exact(
+                Role::Conclusion,
+                pt("=", q_int(9)),
+                Some(&tf * &tf),
+                "(1 − μ²(x*² − 1)²)²",
+            )
         }
         "T3.cycle2.planar" => {
-            let b = ctx.krawczyk::<2>(id)?;
-            if b[0] != b[1] {
+            let (u, b) = ctx.krawczyk::<2>(id)?;
+            if b[0] != b[1] || u[0] != u[1] {
                 return Err("the planar box must be swap-symmetric (X × X)".into());
             }
-            Expect { role: Role::Conclusion, bound: None, computed: Some(b[0].clone()), what: "planar Krawczyk box X × X".into() }
+            Expect {
+                role: Role::Conclusion,
+                bound: None,
+                computed: Some(b[0].clone()),
+                what: "planar Krawczyk box X × X".into(),
+            }
         }
         "T3.cycle2.planar_transverse" => {
             let (r, _) = uses_of(c)?;
             if r != "T3.cycle2.planar" {
                 return Err("must use T3.cycle2.planar".into());
             }
-            let x = ctx.krawczyk::<2>("T3.cycle2.planar")?;
-            if x[0] != x[1] {
+            let (u, x) = ctx.krawczyk::<2>("T3.cycle2.planar")?;
+            if x[0] != x[1] || u[0] != u[1] {
                 return Err("the planar box must be swap-symmetric (X × X)".into());
             }
             let j = iterate_jacobian(&ProductMap { mu: mu.clone() }, &x, 2);
-            Expect { role: Role::Conclusion, bound: cycle2_transverse_bound(mu), computed: Some(j[0][0].clone() - &j[0][1]), what: "J₁₁ − J₁₂ of D(F²)(X × X)".into() }
+            Expect {
+                role: Role::Conclusion,
+                bound: cycle2_transverse_bound(mu),
+                computed: Some(j[0][0].clone() - &j[0][1]),
+                what: "J₁₁ − J₁₂ of D(F²)(X × X)".into(),
+            }
         }
         "T4.hyp.inside" => {
             need_exact()?;
-            let start = ctx.catapult.clone().ok_or("the instance has no catapult start")?;
+            let start = ctx
+                .catapult
+                .clone()
+                .ok_or("the instance has no catapult start")?;
             if *mu < two {
-                exact(Role::Hypothesis, pt("<", q_int(0)), Some(ellipse_phi(mu, &start)), "Φ(a0, b0)")
+                exact(
+                    Role::Hypothesis,
+                    pt("<", q_int(0)),
+                    Some(ellipse_phi(mu, &start)),
+                    "Φ(a0, b0)",
+                )
             } else {
                 exact(Role::Hypothesis, pt("<", two), Some(mu.clone()), "μ")
             }
         }
         "T4.hyp.unstable_start" => {
             need_exact()?;
-            let start = ctx.catapult.clone().ok_or("the instance has no catapult start")?;
-            exact(Role::Hypothesis, Some(("in_open", q_int(2) / mu, q_int(4) / mu)), Some(sum_of_squares(&start)), "a0² + b0²")
+            let start = ctx
+                .catapult
+                .clone()
+                .ok_or("the instance has no catapult start")?;
+            exact(
+                Role::Hypothesis,
+                Some(("in_open", q_int(2) / mu, q_int(4) / mu)),
+                Some(sum_of_squares(&start)),
+                "a0² + b0²",
+            )
         }
         "T4.orbit" => {
             let orbit = ctx.catapult_orbit()?;
-            Expect { role: Role::Conclusion, bound: None, computed: Some(loss(&orbit[orbit.len() - 1])), what: format!("L at the last of {} verified steps", orbit.len() - 1) }
+            Expect {
+                role: Role::Conclusion,
+                bound: None,
+                computed: Some(loss(&orbit[orbit.len() - 1])),
+                what: format!("L at the last of {} verified steps", orbit.len() - 1),
+            }
         }
         "T4.loss_increase" => {
             let (r, step) = uses_of(c)?;
@@ -380,9 +681,19 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
             }
             let orbit = ctx.catapult_orbit()?;
             let k = step.ok_or("needs the step of the orbit")?;
-            let b = orbit.get(k).ok_or_else(|| format!("step {k} is beyond the orbit"))?;
-            let start = ctx.catapult.clone().ok_or("the instance has no catapult start")?;
-            Expect { role: Role::Conclusion, bound: pt(">", loss(&start)), computed: Some(loss(b)), what: format!("L(X_{k})") }
+            let b = orbit
+                .get(k)
+                .ok_or_else(|| format!("step {k} is beyond the orbit"))?;
+            let start = ctx
+                .catapult
+                .clone()
+                .ok_or("the instance has no catapult start")?;
+            Expect {
+                role: Role::Conclusion,
+                bound: pt(">", loss(&start)),
+                computed: Some(loss(b)),
+                what: format!("L(X_{k})"),
+            }
         }
         "T4.convergence" | "T4.final_sharpness" => {
             let w = if id == "T4.convergence" {
@@ -394,7 +705,15 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
                 }
                 ctx.referenced(&r)?
             };
-            let Witness::Contraction { orbit: o, r_bar, q_lo, q_hi, rho, delta } = &w.witness else {
+            let Witness::Contraction {
+                orbit: o,
+                r_bar,
+                q_lo,
+                q_hi,
+                rho,
+                delta,
+            } = &w.witness
+            else {
                 return Err("T4.convergence has no contraction witness".into());
             };
             if o != "T4.orbit" {
@@ -402,25 +721,48 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
             }
             let orbit = ctx.catapult_orbit()?;
             let last = &orbit[orbit.len() - 1];
-            let (r_bar, q_lo, q_hi, rho, delta) = (q(r_bar, "r_bar")?, q(q_lo, "q_lo")?, q(q_hi, "q_hi")?, q(rho, "rho")?, q(delta, "delta")?);
+            let (r_bar, q_lo, q_hi, rho, delta) = (
+                q(r_bar, "r_bar")?,
+                q(q_lo, "q_lo")?,
+                q(q_hi, "q_hi")?,
+                q(rho, "rho")?,
+                q(delta, "delta")?,
+            );
             let bits = bits_of(w);
             let r_box = RatInterval::new(-r_bar.clone(), r_bar.clone(), bits);
             let q_box = RatInterval::new(q_lo.clone(), q_hi.clone(), bits);
             if !residual(last).subset(&r_box) || !imbalance(last).subset(&q_box) {
-                return Err(format!("the last orbit box has r ∈ {}, q ∈ {}: not inside |r| ≤ r̄, q ∈ [q_lo, q_hi]", show(&residual(last)), show(&imbalance(last))));
+                return Err(format!(
+                    "the last orbit box has r ∈ {}, q ∈ {}: not inside |r| ≤ r̄, q ∈ [q_lo, q_hi]",
+                    show(&residual(last)),
+                    show(&imbalance(last))
+                ));
             }
             let one = q_int(1);
             let mu2r2 = mu * mu * &r_bar * &r_bar;
-            if !(rho < one && delta < one && delta >= q_int(0) && mu2r2 <= one && mu2r2.clone() / (q_int(1) - &rho * &rho) <= delta) {
+            if !(rho < one
+                && delta < one
+                && delta >= q_int(0)
+                && mu2r2 <= one
+                && mu2r2.clone() / (q_int(1) - &rho * &rho) <= delta)
+            {
                 return Err("needs ρ < 1, 0 <= δ < 1, μ²r̄² ≤ 1 and μ²r̄²/(1 − ρ²) ≤ δ".into());
             }
             let q_all = q_box * &RatInterval::new(one.clone() - &delta, one.clone(), bits);
             let factor = residual_factor(mu, &r_box, &q_all).abs();
             if !factor.le(&RatInterval::point(rho.clone(), bits)).is_true() {
-                return Err(format!("sup |1 − μw + μ²rp| over the box is {} > ρ", show(&factor)));
+                return Err(format!(
+                    "sup |1 − μw + μ²rp| over the box is {} > ρ",
+                    show(&factor)
+                ));
             }
             if id == "T4.convergence" {
-                Expect { role: Role::Conclusion, bound: pt("<", one), computed: Some(factor), what: "|1 − μw + μ²rp| over the invariant box".into() }
+                Expect {
+                    role: Role::Conclusion,
+                    bound: pt("<", one),
+                    computed: Some(factor),
+                    what: "|1 − μw + μ²rp| over the invariant box".into(),
+                }
             } else {
                 Expect {
                     role: Role::Conclusion,
@@ -430,7 +772,12 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
                 }
             }
         }
-        other => return Err(format!("claim `{other}` is not part of this theorem for μ = {}", crate::arith::format_exact(mu))),
+        other => {
+            return Err(format!(
+                "claim `{other}` is not part of this theorem for μ = {}",
+                crate::arith::format_exact(mu)
+            ))
+        }
     };
     conclude(c, e)
 }
@@ -457,9 +804,16 @@ fn quadrature(mu: &Q, breakpoints: &[Q], order: usize, bits: u32) -> RatInterval
         let h = (&w[1] - &w[0]) / q_int(2);
         let mid = &w[0] + &h;
         let at_mid = transverse_log_integrand(mu, &Jet::var(RatInterval::point(mid, bits), order));
-        let over = transverse_log_integrand(mu, &Jet::var(RatInterval::new(w[0].clone(), w[1].clone(), bits), order));
+        let over = transverse_log_integrand(
+            mu,
+            &Jet::var(RatInterval::new(w[0].clone(), w[1].clone(), bits), order),
+        );
         for k in (0..=order).step_by(2) {
-            let coeff = if k < order { at_mid.c[k].clone() } else { over.c[order].clone() };
+            let coeff = if k < order {
+                at_mid.c[k].clone()
+            } else {
+                over.c[order].clone()
+            };
             let weight = h.pow(k as i32 + 1) * q_int(2) / q_int(k as i64 + 1);
             total = (total + &(coeff * &unit.constant(&weight))).tidy();
         }

@@ -25,10 +25,12 @@ impl ArithChoice {
             "interval" => Ok(ArithChoice::Interval),
             "f64" => Ok(ArithChoice::F64),
             _ => {
-                let bits = s
-                    .strip_prefix("mpfr:")
-                    .ok_or_else(|| format!("unknown arithmetic `{s}` (expected interval, f64 or mpfr:BITS)"))?;
-                let b: u32 = bits.parse().map_err(|_| format!("`{s}`: BITS must be an integer, e.g. mpfr:128"))?;
+                let bits = s.strip_prefix("mpfr:").ok_or_else(|| {
+                    format!("unknown arithmetic `{s}` (expected interval, f64 or mpfr:BITS)")
+                })?;
+                let b: u32 = bits
+                    .parse()
+                    .map_err(|_| format!("`{s}`: BITS must be an integer, e.g. mpfr:128"))?;
                 if !(crate::arith::mpfr::MIN_PREC..=crate::arith::mpfr::MAX_PREC).contains(&b) {
                     return Err(format!(
                         "`{s}`: BITS must be between {} and {}",
@@ -89,7 +91,9 @@ pub trait Decided {
 pub fn run_at<T: Task>(choice: ArithChoice, task: &T) -> T::Output {
     match choice {
         ArithChoice::F64 => task.run(&1.0f64),
-        ArithChoice::Interval => task.run(&Interval::try_from((1.0, 1.0)).unwrap_or(Interval::ENTIRE)),
+        ArithChoice::Interval => {
+            task.run(&Interval::try_from((1.0, 1.0)).unwrap_or(Interval::ENTIRE))
+        }
         ArithChoice::Mpfr(b) => task.run(&MpfrInterval::unit(b)),
     }
 }
@@ -118,11 +122,17 @@ mod tests {
 
     #[test]
     fn parses_and_escalates() {
-        assert_eq!(ArithChoice::parse("mpfr:128").unwrap(), ArithChoice::Mpfr(128));
+        assert_eq!(
+            ArithChoice::parse("mpfr:128").unwrap(),
+            ArithChoice::Mpfr(128)
+        );
         assert!(ArithChoice::parse("mpfr:abc").is_err());
         assert!(ArithChoice::parse("mpfr:5").is_err());
         assert!(ArithChoice::parse("double").is_err());
-        assert_eq!(ArithChoice::Interval.escalate(4096), Some(ArithChoice::Mpfr(128)));
+        assert_eq!(
+            ArithChoice::Interval.escalate(4096),
+            Some(ArithChoice::Mpfr(128))
+        );
         assert_eq!(ArithChoice::Mpfr(1024).escalate(1024), None);
         assert_eq!(ArithChoice::F64.escalate(4096), None);
     }

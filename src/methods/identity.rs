@@ -9,5 +9,7 @@ use crate::arith::Poly;
 
 /// Whether every difference reduces to zero modulo the relations.
 pub fn identity_holds(differences: &[Poly], relations: &[(usize, Poly)]) -> bool {
-    differences.iter().all(|d| d.normal_form(relations).is_zero())
+    differences
+        .iter()
+        .all(|d| d.normal_form(relations).is_zero())
 }

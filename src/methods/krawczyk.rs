@@ -12,15 +12,18 @@ use crate::arith::{Arith, Q};
 use crate::spec::Dynamics;
 use nalgebra::SMatrix;
 
-/// A box that provably contains exactly one point of least period `period`.
+/// A point of least period `period`: unique in `unique_box`, and inside the narrow `boxed`.
+/// Both boxes pass the Krawczyk test with the same centre and preconditioner.
 #[derive(Clone, Debug)]
 pub struct PeriodicPoint<S, const N: usize> {
     pub period: usize,
+    /// The narrow box: the point's enclosure.
     pub boxed: [S; N],
+    /// A wider box in which the point is the only zero of `F^period − id` (at least `boxed`).
+    pub unique_box: [S; N],
     pub center: [S; N],
     /// The preconditioner, exactly (binary floats written as rationals).
     pub preconditioner: [[Q; N]; N],
-    pub krawczyk_image: [S; N],
 }
 
 /// Why a proof attempt failed.
@@ -34,6 +37,23 @@ pub enum KrawczykFailure {
     NoInclusion,
     /// The zero was isolated, but its least period could not be separated from a divisor.
     PeriodNotSeparated(usize),
+}
+
+impl std::fmt::Display for KrawczykFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KrawczykFailure::NoConvergence => write!(f, "the Newton iteration did not settle"),
+            KrawczykFailure::Singular => write!(f, "the derivative is numerically singular"),
+            KrawczykFailure::NoInclusion => write!(
+                f,
+                "no tried box satisfied K(X) ⊂ int X (more precision may help)"
+            ),
+            KrawczykFailure::PeriodNotSeparated(j) => write!(
+                f,
+                "F^{j}(X) meets X: the least period is not separated from {j}"
+            ),
+        }
+    }
 }
 
 /// `F^k` on duals seeded at `x`: values and Jacobian enclosures over `x`.
@@ -51,7 +71,12 @@ fn compose_with_jacobian<M: Dynamics<N>, S: Arith, const N: usize>(
 }
 
 /// `F^j(x)` by plain evaluation.
-pub fn compose<M: Dynamics<N>, S: Arith, const N: usize>(map: &M, c: &[S], x: &[S; N], j: usize) -> [S; N] {
+pub fn compose<M: Dynamics<N>, S: Arith, const N: usize>(
+    map: &M,
+    c: &[S],
+    x: &[S; N],
+    j: usize,
+) -> [S; N] {
     let mut y = x.clone();
     for _ in 0..j {
         y = map.apply(c, &y);
@@ -90,7 +115,8 @@ pub fn krawczyk_operator<M: Dynamics<N>, S: Arith, const N: usize>(
     cq: &[[Q; N]; N],
 ) -> [S; N] {
     let unit = &x[0];
-    let cs: [[S; N]; N] = std::array::from_fn(|i| std::array::from_fn(|j| unit.constant(&cq[i][j])));
+    let cs: [[S; N]; N] =
+        std::array::from_fn(|i| std::array::from_fn(|j| unit.constant(&cq[i][j])));
     let fm = compose(map, c, m, period);
     let gm: [S; N] = std::array::from_fn(|i| fm[i].clone() - &m[i]);
     let (_, jx) = compose_with_jacobian(map, cd, x, period);
@@ -131,8 +157,11 @@ pub fn prove_periodic_point<M: Dynamics<N>, S: Arith, const N: usize>(
     for _ in 0..80 {
         let (fm, jm) = compose_with_jacobian(map, &cd, &m, period);
         let g = g_jacobian(jm);
-        let gmid: [[f64; N]; N] = std::array::from_fn(|i| std::array::from_fn(|j| g[i][j].mid_f64()));
-        let Some(ci) = invert(gmid) else { return Err(KrawczykFailure::Singular) };
+        let gmid: [[f64; N]; N] =
+            std::array::from_fn(|i| std::array::from_fn(|j| g[i][j].mid_f64()));
+        let Some(ci) = invert(gmid) else {
+            return Err(KrawczykFailure::Singular);
+        };
         let cs: [[S; N]; N] = std::array::from_fn(|i| std::array::from_fn(|j| to_point(ci[i][j])));
         let gm: [S; N] = std::array::from_fn(|i| fm[i].clone() - &m[i]);
         let mut step_size = 0f64;
@@ -144,7 +173,10 @@ pub fn prove_periodic_point<M: Dynamics<N>, S: Arith, const N: usize>(
             step_size = step_size.max(d.mid_f64().abs() / (1.0 + m[i].mid_f64().abs()));
             (m[i].clone() - &d).midpoint()
         });
-        if next.iter().any(|v| !v.mid_f64().is_finite() || v.mid_f64().abs() > 1e12) {
+        if next
+            .iter()
+            .any(|v| !v.mid_f64().is_finite() || v.mid_f64().abs() > 1e12)
+        {
             return Err(KrawczykFailure::NoConvergence);
         }
         m = next;
@@ -162,19 +194,20 @@ pub fn prove_periodic_point<M: Dynamics<N>, S: Arith, const N: usize>(
     let g = g_jacobian(jm);
     let gmid: [[f64; N]; N] = std::array::from_fn(|i| std::array::from_fn(|j| g[i][j].mid_f64()));
     let ci = invert(gmid).ok_or(KrawczykFailure::Singular)?;
-    let cq: [[Q; N]; N] = std::array::from_fn(|i| std::array::from_fn(|j| q_from_f64(ci[i][j]).unwrap_or_default()));
+    let cq: [[Q; N]; N] =
+        std::array::from_fn(|i| std::array::from_fn(|j| q_from_f64(ci[i][j]).unwrap_or_default()));
     let residual = (0..N)
         .map(|i| {
             let gi = fm[i].clone() - &m[i];
-            (0..N).map(|j| (ci[i][j] * gi.mid_f64()).abs() + ci[i][j].abs() * gi.width_f64()).sum::<f64>()
+            (0..N)
+                .map(|j| (ci[i][j] * gi.mid_f64()).abs() + ci[i][j].abs() * gi.width_f64())
+                .sum::<f64>()
         })
         .fold(0f64, f64::max);
     let scale = m.iter().map(|v| v.mid_f64().abs()).fold(1f64, f64::max);
     let base = residual.max(scale * tol);
 
-    let mut last_failure = KrawczykFailure::NoInclusion;
-    for factor in [8.0, 64.0, 1024.0, 1e5, 1e8] {
-        let r = base * factor;
+    let proves = |r: f64| -> Result<[S; N], KrawczykFailure> {
         let rq = q_from_f64(r).unwrap_or_default();
         let x: [S; N] = std::array::from_fn(|i| {
             let (lo, hi) = m[i].bounds().unwrap_or_default();
@@ -182,23 +215,49 @@ pub fn prove_periodic_point<M: Dynamics<N>, S: Arith, const N: usize>(
         });
         let k = krawczyk_operator(map, &cd, &c, period, &x, &m, &cq);
         if !(0..N).all(|i| k[i].interior(&x[i])) {
-            continue;
+            return Err(KrawczykFailure::NoInclusion);
         }
         // Least period: F^j(X) ∩ X = ∅ for every proper divisor j of the period.
-        let mut ok = true;
         for j in (1..period).filter(|j| period % j == 0) {
             let fj = compose(map, &c, &x, j);
             if !(0..N).any(|i| fj[i].disjoint(&x[i])) {
-                ok = false;
-                last_failure = KrawczykFailure::PeriodNotSeparated(j);
+                return Err(KrawczykFailure::PeriodNotSeparated(j));
+            }
+        }
+        Ok(x)
+    };
+    let mut last_failure = KrawczykFailure::NoInclusion;
+    let mut tight = None;
+    for factor in [8.0, 64.0, 1024.0, 1e5, 1e8] {
+        match proves(base * factor) {
+            Ok(x) => {
+                tight = Some((x, base * factor));
+                break;
+            }
+            Err(e) => last_failure = e,
+        }
+    }
+    let Some((boxed, r_tight)) = tight else {
+        return Err(last_failure);
+    };
+    // Uniqueness in a wider box: the widest of radii 2^-20, 2^-30, 2^-40 (relative) that passes.
+    let mut unique_box = boxed.clone();
+    for e in [-20, -30, -40] {
+        let r = scale * 2f64.powi(e);
+        if r > r_tight {
+            if let Ok(x) = proves(r) {
+                unique_box = x;
                 break;
             }
         }
-        if ok {
-            return Ok(PeriodicPoint { period, boxed: x, center: m, preconditioner: cq, krawczyk_image: k });
-        }
     }
-    Err(last_failure)
+    Ok(PeriodicPoint {
+        period,
+        boxed,
+        unique_box,
+        center: m,
+        preconditioner: cq,
+    })
 }
 
 #[cfg(test)]
@@ -214,6 +273,8 @@ mod tests {
         let p = prove_periodic_point(&map, &unit, 2, [0.73]).unwrap();
         assert!((p.boxed[0].mid_f64() - 0.731290).abs() < 1e-6);
         assert!(p.boxed[0].width_f64() < 1e-30);
+        // The uniqueness box is wide enough to contain the six-digit value.
+        assert!(p.unique_box[0].contains_q(&crate::arith::parse_q("0.731290").unwrap()));
         let _ = unit.int(1);
     }
 
@@ -223,7 +284,10 @@ mod tests {
         let unit = MpfrInterval::unit(128);
         // Near x = 1 (a fixed point), G = f² − x has a simple zero but F(X) meets X.
         let r = prove_periodic_point(&map, &unit, 2, [1.0]);
-        assert!(matches!(r, Err(KrawczykFailure::PeriodNotSeparated(1))), "{r:?}");
+        assert!(
+            matches!(r, Err(KrawczykFailure::PeriodNotSeparated(1))),
+            "{r:?}"
+        );
     }
 
     #[test]

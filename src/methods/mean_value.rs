@@ -7,7 +7,7 @@
 //! that recomputes the form exactly, with the exact centre, finds it inside the recorded box.
 
 use crate::arith::dual::Dual;
-use crate::arith::{Arith, Q};
+use crate::arith::Arith;
 use crate::spec::Dynamics;
 
 /// A map with its constants prepared in `S` and in `Dual<S, N>`, ready for repeated steps.
@@ -19,7 +19,11 @@ pub struct Prepared<'m, M, S, const N: usize> {
 
 impl<'m, M: Dynamics<N>, S: Arith, const N: usize> Prepared<'m, M, S, N> {
     pub fn new(map: &'m M, unit: &S) -> Self {
-        Prepared { map, c: map.constants(unit), cd: map.constants(&Dual::cst(unit.clone())) }
+        Prepared {
+            map,
+            c: map.constants(unit),
+            cd: map.constants(&Dual::cst(unit.clone())),
+        }
     }
 
     /// `F(x)` by plain evaluation.
@@ -49,24 +53,13 @@ impl<'m, M: Dynamics<N>, S: Arith, const N: usize> Prepared<'m, M, S, N> {
     }
 }
 
-/// Widens an enclosure by `2^-(p-4)` relative to its magnitude plus `2^-40` of its width: a few units
-/// in the last place, so that an exact recomputation of the same form lands inside.
+/// Widens an enclosure by `2^-(p-4)` of its magnitude plus `2^-40` of its width: a few units in
+/// the last place, so that an exact recomputation of the same form with the exact centre lands
+/// inside. (Any widening keeps an enclosure valid; the amount is computed in `f64`.)
 pub fn inflate<S: Arith>(y: &S) -> S {
-    let Some((lo, hi)) = y.bounds() else {
-        return y.clone();
-    };
-    let p = y.precision();
-    let mag = if lo.clone() * &lo > hi.clone() * &hi { abs_q(&lo) } else { abs_q(&hi) };
-    let eps = mag * crate::arith::exact::pow2(-(p as i64) + 4) + (hi.clone() - &lo) * crate::arith::exact::pow2(-40);
-    y.from_bounds(&(lo - &eps), &(hi + &eps))
-}
-
-fn abs_q(q: &Q) -> Q {
-    if *q < Q::from_integer(0.into()) {
-        -q.clone()
-    } else {
-        q.clone()
-    }
+    let p = y.precision().min(1000) as i32;
+    let mag = y.mid_f64().abs() + y.width_f64();
+    y.widen(mag * 2f64.powi(4 - p) + y.width_f64() * 2f64.powi(-40))
 }
 
 /// An orbit of boxes `X_0, ..., X_K` with `F(X_k) ⊆ X_{k+1}`.
@@ -106,7 +99,10 @@ impl<S: Arith, const N: usize> Orbit<S, N> {
 
     /// Largest width of any coordinate of any box (an estimate, for reports).
     pub fn max_width(&self) -> f64 {
-        self.boxes.iter().flat_map(|b| b.iter().map(|v| v.width_f64())).fold(0.0, f64::max)
+        self.boxes
+            .iter()
+            .flat_map(|b| b.iter().map(|v| v.width_f64()))
+            .fold(0.0, f64::max)
     }
 }
 
@@ -126,8 +122,15 @@ mod tests {
         let x0 = [unit.constant(&q_frac(1, 2))];
         let orbit = Orbit::iterate(&prep, x0, 100_000, |_, _| false);
         assert_eq!(orbit.boxes.len(), 100_001);
-        assert!(orbit.last()[0].contains_q(&crate::arith::q_int(1)) || orbit.last()[0].width_f64() < 1e-12);
-        assert!(orbit.last()[0].width_f64() < 1e-12, "width {}", orbit.last()[0].width_f64());
+        assert!(
+            orbit.last()[0].contains_q(&crate::arith::q_int(1))
+                || orbit.last()[0].width_f64() < 1e-12
+        );
+        assert!(
+            orbit.last()[0].width_f64() < 1e-12,
+            "width {}",
+            orbit.last()[0].width_f64()
+        );
     }
 
     #[test]

@@ -21,7 +21,10 @@ impl Dynamics<1> for Cubic {
         "cubic"
     }
     fn constants<T: Ring>(&self, unit: &T) -> Vec<T> {
-        vec![unit.constant(&(q_int(1) + &self.mu)), unit.constant(&self.mu)]
+        vec![
+            unit.constant(&(q_int(1) + &self.mu)),
+            unit.constant(&self.mu),
+        ]
     }
     fn apply<T: Ring>(&self, c: &[T], x: &[T; 1]) -> [T; 1] {
         let x = &x[0];
@@ -45,7 +48,10 @@ impl Dynamics<2> for ProductMap {
     fn apply<T: Ring>(&self, c: &[T], x: &[T; 2]) -> [T; 2] {
         let (a, b) = (&x[0], &x[1]);
         let mu_r = (a.clone() * b - a.int(1)) * &c[0];
-        [a.clone() - &(b.clone() * &mu_r), b.clone() - &(a.clone() * &mu_r)]
+        [
+            a.clone() - &(b.clone() * &mu_r),
+            b.clone() - &(a.clone() * &mu_r),
+        ]
     }
 }
 
@@ -112,7 +118,8 @@ pub fn sharpness_at_minimiser<T: Elementary>(q: &T) -> T {
 /// enclosures stay above `1 − μ²/4 > 0` (the plain form loses that to the dependency problem).
 pub fn transverse_integrand<T: Elementary>(mu: &Q, t: &T) -> T {
     let c = (t.pi() * t).cos();
-    (c + &t.constant(&(mu / q_int(4)))).sqr() * &t.int(4) + &t.constant(&(q_int(1) - mu * mu / q_int(4)))
+    (c + &t.constant(&(mu / q_int(4)))).sqr() * &t.int(4)
+        + &t.constant(&(q_int(1) - mu * mu / q_int(4)))
 }
 
 /// The integrand `ln(1 + 2μ cos πt + 4 cos² πt)`; `λ_⊥(μ) = ∫_0^1` of it.
@@ -198,7 +205,9 @@ pub fn identities(mu: &Q) -> Vec<Identity> {
         id: "T0.residual",
         statement: "r∘F = r·(1 − μw + μ²rp) with w = a² + b², p = ab".into(),
         differences: vec![
-            residual(&fx) - r.clone() * &(one.clone() - sum_of_squares(&x) * &mu_p + &(r.clone() * &p * &mu2)),
+            residual(&fx)
+                - r.clone()
+                    * &(one.clone() - sum_of_squares(&x) * &mu_p + &(r.clone() * &p * &mu2)),
         ],
         relations: vec![],
     });
@@ -214,7 +223,7 @@ pub fn identities(mu: &Q) -> Vec<Identity> {
         relations: vec![],
     });
     let xx = [a.clone(), a.clone()];
-    let f1 = Cubic { mu: mu.clone() }.eval(&[a.clone()]);
+    let f1 = Cubic { mu: mu.clone() }.eval(std::array::from_ref(a));
     let fxx = map.eval(&xx);
     out.push(Identity {
         id: "T0.balanced_slice",
@@ -223,7 +232,10 @@ pub fn identities(mu: &Q) -> Vec<Identity> {
         relations: vec![],
     });
     let l = loss(&x);
-    let h = [[l.derivative(0).derivative(0), l.derivative(0).derivative(1)], [l.derivative(1).derivative(0), l.derivative(1).derivative(1)]];
+    let h = [
+        [l.derivative(0).derivative(0), l.derivative(0).derivative(1)],
+        [l.derivative(1).derivative(0), l.derivative(1).derivative(1)],
+    ];
     let trace = h[0][0].clone() + &h[1][1];
     let det = h[0][0].clone() * &h[1][1] - h[0][1].clone() * &h[1][0];
     out.push(Identity {
@@ -237,20 +249,25 @@ pub fn identities(mu: &Q) -> Vec<Identity> {
     });
     // The cubic on one variable.
     let y = Poly::var(0, 1);
-    let f = |t: &Poly| Cubic { mu: mu.clone() }.eval(&[t.clone()])[0].clone();
+    let f = |t: &Poly| Cubic { mu: mu.clone() }.eval(std::array::from_ref(t))[0].clone();
     let fy = f(&y);
     let oney = y.int(1);
     out.push(Identity {
         id: "T1.cubic_fixed_points",
         statement: "f(x) − x = μ x (1 − x)(1 + x)".into(),
-        differences: vec![fy.clone() - &y - y.clone() * &(oney.clone() - &y) * &(oney.clone() + &y) * &c(&y, mu.clone())],
+        differences: vec![
+            fy.clone()
+                - &y
+                - y.clone() * &(oney.clone() - &y) * &(oney.clone() + &y) * &c(&y, mu.clone()),
+        ],
         relations: vec![],
     });
     out.push(Identity {
         id: "T1.cycle2_factorization",
         statement: "f(f(x)) − x = μ x (x² − 1)(μx² − 2 − μ)·(μ²x⁴ − μ(1 + μ)x² + 1)".into(),
         differences: vec![
-            f(&fy) - &y
+            f(&fy)
+                - &y
                 - y.clone()
                     * &(y.sqr() - &oney)
                     * &(y.sqr() * &c(&y, mu.clone()) - &c(&y, q_int(2) + mu))
@@ -300,7 +317,9 @@ pub fn identities(mu: &Q) -> Vec<Identity> {
             id: "T2.factor_square",
             statement: "m − (1 − μ²/4) = μ²(p − 1/2)² ≥ 0".into(),
             differences: vec![
-                ellipse_factor(mu, &x) - c(a, q_int(1) - mu * mu / q_int(4)) - (p.clone() - &half).sqr() * &mu2,
+                ellipse_factor(mu, &x)
+                    - c(a, q_int(1) - mu * mu / q_int(4))
+                    - (p.clone() - &half).sqr() * &mu2,
             ],
             relations: vec![],
         });
@@ -331,7 +350,12 @@ pub fn identities(mu: &Q) -> Vec<Identity> {
             relations: rels.clone(),
         });
         let at = gamma(cc, ss);
-        let rels_fixed = vec![rels[0].clone(), rels[1].clone(), (2, c(sg, q_frac(1, 2))), (3, c(sg, q_frac(1, 2)))];
+        let rels_fixed = vec![
+            rels[0].clone(),
+            rels[1].clone(),
+            (2, c(sg, q_frac(1, 2))),
+            (3, c(sg, q_frac(1, 2))),
+        ];
         out.push(Identity {
             id: "T2.minimisers_on_ellipse",
             statement: format!(
@@ -351,10 +375,22 @@ mod tests {
 
     #[test]
     fn every_identity_holds_for_sample_steps() {
-        for mu in [q_frac(3, 2), q_frac(6, 5), q_frac(1, 3), q_int(2), q_frac(11, 5), q_frac(19, 10)] {
+        for mu in [
+            q_frac(3, 2),
+            q_frac(6, 5),
+            q_frac(1, 3),
+            q_int(2),
+            q_frac(11, 5),
+            q_frac(19, 10),
+        ] {
             for id in identities(&mu) {
                 for d in &id.differences {
-                    assert!(d.normal_form(&id.relations).is_zero(), "{} fails at mu = {mu}: {}", id.id, d.normal_form(&id.relations));
+                    assert!(
+                        d.normal_form(&id.relations).is_zero(),
+                        "{} fails at mu = {mu}: {}",
+                        id.id,
+                        d.normal_form(&id.relations)
+                    );
                 }
             }
         }

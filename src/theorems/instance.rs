@@ -21,7 +21,12 @@ pub struct InputError {
 
 impl InputError {
     pub fn new(file: &str, key: Option<&str>, message: impl Into<String>) -> Self {
-        InputError { file: file.to_string(), key: key.map(str::to_string), line: None, message: message.into() }
+        InputError {
+            file: file.to_string(),
+            key: key.map(str::to_string),
+            line: None,
+            message: message.into(),
+        }
     }
 }
 
@@ -77,9 +82,25 @@ pub struct Params {
     pub name: String,
     pub source: String,
     pub values: BTreeMap<String, Value>,
+    /// Keys whose value came from `--set`.
+    pub set_keys: Vec<String>,
 }
 
 impl Params {
+    /// Where the value of `key` came from, for error messages: `--set` or the instance file.
+    pub fn source_of(&self, key: &str) -> &str {
+        if self.set_keys.iter().any(|k| k == key) {
+            "--set"
+        } else {
+            &self.source
+        }
+    }
+
+    /// An input error about `key`, naming where its value came from.
+    pub fn error(&self, key: &str, message: impl Into<String>) -> InputError {
+        InputError::new(self.source_of(key), Some(key), message)
+    }
+
     pub fn q(&self, key: &str) -> Option<&Q> {
         match self.values.get(key) {
             Some(Value::Q(q)) => Some(q),
@@ -116,6 +137,10 @@ impl Params {
     }
 }
 
+/// Largest size of an instance parameter's numerator and denominator, in bits (about 1233 digits):
+/// exact arithmetic on longer parameters gets slow without telling anything new.
+pub const MAX_PARAM_BITS: u64 = 4096;
+
 /// Keys every instance may have besides its theorem's parameters.
 const COMMON: [&str; 3] = ["name", "description", "theorem"];
 
@@ -125,7 +150,11 @@ fn line_of(text: &str, span: Option<std::ops::Range<usize>>) -> Option<usize> {
 
 fn flatten(prefix: &str, table: &Table, out: &mut Vec<(String, Item)>) {
     for (k, item) in table.iter() {
-        let key = if prefix.is_empty() { k.to_string() } else { format!("{prefix}.{k}") };
+        let key = if prefix.is_empty() {
+            k.to_string()
+        } else {
+            format!("{prefix}.{k}")
+        };
         match item {
             Item::Table(t) => flatten(&key, t, out),
             Item::Value(TomlValue::InlineTable(t)) => {
@@ -142,20 +171,32 @@ fn parse_text(spec: &ParamSpec, text: &str) -> Result<Value, String> {
     match &spec.kind {
         Kind::Rational { positive } => {
             let q = parse_q(text)?;
+            if q.numer().bits() > MAX_PARAM_BITS || q.denom().bits() > MAX_PARAM_BITS {
+                return Err(format!(
+                    "`{text}` is too long a rational: numerator and denominator must stay below 2^{MAX_PARAM_BITS}"
+                ));
+            }
             if *positive && q <= Q::from_integer(0.into()) {
                 return Err(format!("must be > 0, got {}", format_exact(&q)));
             }
             Ok(Value::Q(q))
         }
         Kind::Integer { min, max } => {
-            let n: i64 = text.trim().parse().map_err(|_| format!("expected an integer, got `{text}`"))?;
+            let n: i64 = text
+                .trim()
+                .parse()
+                .map_err(|_| format!("expected an integer, got `{text}`"))?;
             if n < *min || n > *max {
                 return Err(format!("must be an integer in [{min}, {max}], got {n}"));
             }
             Ok(Value::Int(n))
         }
         Kind::Choices { allowed } => {
-            let items: Vec<String> = text.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+            let items: Vec<String> = text
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect();
             check_choices(&items, allowed)?;
             Ok(Value::List(items))
         }
@@ -164,19 +205,37 @@ fn parse_text(spec: &ParamSpec, text: &str) -> Result<Value, String> {
 }
 
 fn check_choices(items: &[String], allowed: &[&str]) -> Result<(), String> {
+    if items.is_empty() {
+        return Err(format!("name at least one of: {}", allowed.join(", ")));
+    }
     for it in items {
         if !allowed.contains(&it.as_str()) {
-            return Err(format!("unknown choice `{it}` (expected some of: {})", allowed.join(", ")));
+            return Err(format!(
+                "unknown choice `{it}` (expected some of: {})",
+                allowed.join(", ")
+            ));
         }
     }
     Ok(())
 }
 
-fn parse_item(spec: &ParamSpec, item: &Item) -> Result<Value, String> {
+/// The literal text of a number in the source, read through its span: a float literal is never
+/// rounded to binary64 on the way (`0.1` stays 1/10, `1e-400` stays 10^-400).
+fn raw_number(source: &str, span: Option<std::ops::Range<usize>>, fallback: &str) -> String {
+    span.and_then(|r| source.get(r))
+        .map(|t| t.trim().replace('_', ""))
+        .unwrap_or_else(|| fallback.to_string())
+}
+
+fn parse_item(spec: &ParamSpec, item: &Item, source: &str) -> Result<Value, String> {
     let v = item.as_value().ok_or("expected a value, found a table")?;
     match (&spec.kind, v) {
-        (Kind::Rational { .. }, TomlValue::Integer(i)) => parse_text(spec, i.display_repr().as_ref()),
-        (Kind::Rational { .. }, TomlValue::Float(f)) => parse_text(spec, f.display_repr().as_ref()),
+        (Kind::Rational { .. }, TomlValue::Integer(i)) => {
+            parse_text(spec, &raw_number(source, i.span(), &i.value().to_string()))
+        }
+        (Kind::Rational { .. }, TomlValue::Float(f)) => {
+            parse_text(spec, &raw_number(source, f.span(), &f.display_repr()))
+        }
         (Kind::Rational { .. }, TomlValue::String(s)) => parse_text(spec, s.value()),
         (Kind::Rational { .. }, _) => Err("expected a number such as 0.1, 1e-3 or \"3/2\"".into()),
         (Kind::Integer { .. }, TomlValue::Integer(i)) => parse_text(spec, &i.value().to_string()),
@@ -184,7 +243,11 @@ fn parse_item(spec: &ParamSpec, item: &Item) -> Result<Value, String> {
         (Kind::Choices { allowed }, TomlValue::Array(a)) => {
             let mut items = vec![];
             for x in a.iter() {
-                items.push(x.as_str().ok_or("expected an array of strings")?.to_string());
+                items.push(
+                    x.as_str()
+                        .ok_or("expected an array of strings")?
+                        .to_string(),
+                );
             }
             check_choices(&items, allowed)?;
             Ok(Value::List(items))
@@ -206,13 +269,31 @@ pub fn load(
     sets: &[String],
 ) -> Result<Params, InputError> {
     let doc = Document::parse(text).map_err(|e| {
-        let msg = e.to_string().replace('\n', " ").split_whitespace().collect::<Vec<_>>().join(" ");
-        InputError { file: file_label.into(), key: None, line: line_of(text, e.span()), message: format!("TOML syntax error: {msg}") }
+        let mut msg = e
+            .to_string()
+            .replace('\n', " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if msg.contains("overflow") {
+            msg.push_str(
+                " (write numbers beyond the binary64 range as strings, e.g. mu = \"1e400\")",
+            );
+        }
+        InputError {
+            file: file_label.into(),
+            key: None,
+            line: line_of(text, e.span()),
+            message: format!("TOML syntax error: {msg}"),
+        }
     })?;
     let mut items = vec![];
     flatten("", doc.as_table(), &mut items);
     let mut values = BTreeMap::new();
-    let mut name = Path::new(file_label).file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    let mut name = Path::new(file_label)
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
     for (key, item) in &items {
         let err = |m: String| InputError {
             file: file_label.into(),
@@ -221,12 +302,16 @@ pub fn load(
             message: m,
         };
         if COMMON.contains(&key.as_str()) {
-            let s = item.as_str().ok_or_else(|| err("expected a string".into()))?;
+            let s = item
+                .as_str()
+                .ok_or_else(|| err("expected a string".into()))?;
             if key == "name" {
                 name = s.to_string();
             }
             if key == "theorem" && s != theorem_id {
-                return Err(err(format!("this instance is for `{s}`, not `{theorem_id}`")));
+                return Err(err(format!(
+                    "this instance is for `{s}`, not `{theorem_id}`"
+                )));
             }
             continue;
         }
@@ -234,8 +319,9 @@ pub fn load(
             let known: Vec<&str> = schema.iter().map(|p| p.key).collect();
             err(format!("unknown key (known keys: {})", known.join(", ")))
         })?;
-        values.insert(key.clone(), parse_item(spec, item).map_err(err)?);
+        values.insert(key.clone(), parse_item(spec, item, text).map_err(err)?);
     }
+    let mut set_keys = vec![];
     for s in sets {
         let (k, v) = s.split_once('=').ok_or_else(|| {
             InputError::new("--set", None, format!("`{s}` is not of the form KEY=VALUE"))
@@ -243,20 +329,30 @@ pub fn load(
         let k = k.trim();
         let spec = schema.iter().find(|p| p.key == k).ok_or_else(|| {
             let known: Vec<&str> = schema.iter().map(|p| p.key).collect();
-            InputError::new("--set", Some(k), format!("unknown key (known keys: {})", known.join(", ")))
+            InputError::new(
+                "--set",
+                Some(k),
+                format!("unknown key (known keys: {})", known.join(", ")),
+            )
         })?;
         let val = parse_text(spec, v.trim()).map_err(|m| InputError::new("--set", Some(k), m))?;
         values.insert(k.to_string(), val);
+        set_keys.push(k.to_string());
     }
     for spec in schema {
         if values.contains_key(spec.key) {
             continue;
         }
         if let Some(d) = spec.default {
-            let v = parse_text(spec, d).map_err(|m| InputError::new(file_label, Some(spec.key), m))?;
+            let v =
+                parse_text(spec, d).map_err(|m| InputError::new(file_label, Some(spec.key), m))?;
             values.insert(spec.key.to_string(), v);
         } else if spec.required {
-            return Err(InputError::new(file_label, Some(spec.key), format!("missing required key ({})", spec.help)));
+            return Err(InputError::new(
+                file_label,
+                Some(spec.key),
+                format!("missing required key ({})", spec.help),
+            ));
         }
     }
     if !sets.is_empty() {
@@ -264,7 +360,12 @@ pub fn load(
         tag.sort();
         name = format!("{name} [{}]", tag.join(" "));
     }
-    Ok(Params { name, source: file_label.to_string(), values })
+    Ok(Params {
+        name,
+        source: file_label.to_string(),
+        values,
+        set_keys,
+    })
 }
 
 #[cfg(test)]
@@ -274,19 +375,51 @@ mod tests {
 
     fn schema() -> Vec<ParamSpec> {
         vec![
-            ParamSpec { key: "mu", kind: Kind::Rational { positive: true }, default: None, required: true, help: "step" },
-            ParamSpec { key: "x0", kind: Kind::Rational { positive: false }, default: Some("1/2"), required: false, help: "start" },
-            ParamSpec { key: "catapult.a0", kind: Kind::Rational { positive: false }, default: None, required: false, help: "a0" },
+            ParamSpec {
+                key: "mu",
+                kind: Kind::Rational { positive: true },
+                default: None,
+                required: true,
+                help: "step",
+            },
+            ParamSpec {
+                key: "x0",
+                kind: Kind::Rational { positive: false },
+                default: Some("1/2"),
+                required: false,
+                help: "start",
+            },
+            ParamSpec {
+                key: "catapult.a0",
+                kind: Kind::Rational { positive: false },
+                default: None,
+                required: false,
+                help: "a0",
+            },
         ]
     }
 
     #[test]
     fn numbers_are_exact() {
-        let p = load("t", &schema(), "i.toml", "mu = 0.1\n[catapult]\na0 = 2.0\n", &[]).unwrap();
+        let p = load(
+            "t",
+            &schema(),
+            "i.toml",
+            "mu = 0.1\n[catapult]\na0 = 2.0\n",
+            &[],
+        )
+        .unwrap();
         assert_eq!(p.q("mu"), Some(&q_frac(1, 10)));
         assert_eq!(p.q("x0"), Some(&q_frac(1, 2)));
         assert_eq!(p.q("catapult.a0"), Some(&q_frac(2, 1)));
-        let p = load("t", &schema(), "i.toml", "mu = \"3/2\"", &["mu=1e-3".into()]).unwrap();
+        let p = load(
+            "t",
+            &schema(),
+            "i.toml",
+            "mu = \"3/2\"",
+            &["mu=1e-3".into()],
+        )
+        .unwrap();
         assert_eq!(p.q("mu"), Some(&q_frac(1, 1000)));
     }
 
@@ -299,7 +432,10 @@ mod tests {
         let e = load("t", &schema(), "i.toml", "x0 = 1\n", &[]).unwrap_err();
         assert!(e.message.contains("missing"));
         let e = load("t", &schema(), "i.toml", "mu = [1\n", &[]).unwrap_err();
-        assert!(e.message.contains("TOML syntax error") && e.line.is_some(), "{e}");
+        assert!(
+            e.message.contains("TOML syntax error") && e.line.is_some(),
+            "{e}"
+        );
         let e = load("t", &schema(), "i.toml", "mu = 1", &["mu=abc".into()]).unwrap_err();
         assert_eq!(e.key.as_deref(), Some("mu"));
         let e = load("t", &schema(), "i.toml", "mu = -1", &[]).unwrap_err();

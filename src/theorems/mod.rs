@@ -6,8 +6,8 @@ pub mod two_factor;
 use crate::arith::exact::{pow2, Q};
 use crate::arith::Arith;
 use crate::certificate::{
-    verdict_for, ArithmeticRecord, Bound, Certificate, Claim, Encl, InstanceRecord, Role, TheoremRef, Tool, Verdict,
-    Witness, FORMAT,
+    verdict_for, ArithmeticRecord, Bound, Certificate, Claim, Encl, InstanceRecord, Role,
+    TheoremRef, Tool, Verdict, Witness, FORMAT,
 };
 use crate::methods::escalation::{ArithChoice, Decided};
 use instance::{InputError, ParamSpec, Params};
@@ -47,14 +47,32 @@ pub fn find(id: &str) -> Option<&'static dyn Theorem> {
 }
 
 /// Assembles and seals the certificate of a run; returns it with its JSON text.
-pub fn assemble(th: &dyn Theorem, params: &Params, opts: &RunOptions, claims: Vec<Claim>) -> (Certificate, String) {
+pub fn assemble(
+    th: &dyn Theorem,
+    params: &Params,
+    opts: &RunOptions,
+    claims: Vec<Claim>,
+) -> (Certificate, String) {
     let verdict = Verdict::combine(claims.iter().map(|c| c.verdict));
     Certificate {
         format: FORMAT.into(),
-        tool: Tool { name: "gdcert".into(), version: env!("CARGO_PKG_VERSION").into() },
-        theorem: TheoremRef { id: th.id().into(), title: th.title().into(), statement: th.statement().into() },
-        instance: InstanceRecord { name: params.name.clone(), params: params.record() },
-        arithmetic: ArithmeticRecord { requested: opts.arith.to_string(), max_bits: opts.max_bits },
+        tool: Tool {
+            name: "gdcert".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        theorem: TheoremRef {
+            id: th.id().into(),
+            title: th.title().into(),
+            statement: th.statement().into(),
+        },
+        instance: InstanceRecord {
+            name: params.name.clone(),
+            params: params.record(),
+        },
+        arithmetic: ArithmeticRecord {
+            requested: opts.arith.to_string(),
+            max_bits: opts.max_bits,
+        },
         verdict,
         claims,
         digest: String::new(),
@@ -69,8 +87,16 @@ pub fn assemble(th: &dyn Theorem, params: &Params, opts: &RunOptions, claims: Ve
 pub fn publish<S: Arith>(x: &S) -> Option<(Q, Q)> {
     let (lo, hi) = x.bounds()?;
     let p = x.precision().max(24);
-    let mag = if lo.clone() * &lo > hi.clone() * &hi { lo.clone() } else { hi.clone() };
-    let mag = if mag < Q::from_integer(0.into()) { -mag } else { mag };
+    let mag = if lo.clone() * &lo > hi.clone() * &hi {
+        lo.clone()
+    } else {
+        hi.clone()
+    };
+    let mag = if mag < Q::from_integer(0.into()) {
+        -mag
+    } else {
+        mag
+    };
     let pad = mag * pow2(-(p as i64) + 6) + (hi.clone() - &lo) * pow2(-20);
     let lo = crate::arith::ratinterval::round_rel(&(lo - &pad), p, false);
     let hi = crate::arith::ratinterval::round_rel(&(hi + &pad), p, true);
@@ -101,7 +127,11 @@ pub fn claim(
             Err(_) => Verdict::Undecided,
         },
     };
-    let witness = if enclosure.is_none() { Witness::None } else { witness };
+    let witness = if enclosure.is_none() {
+        Witness::None
+    } else {
+        witness
+    };
     Claim {
         id: id.into(),
         role,
@@ -116,7 +146,14 @@ pub fn claim(
 }
 
 /// An exactly decided claim: `holds` is the exact truth of the statement.
-pub fn exact_claim(id: &str, role: Role, statement: impl Into<String>, value: Option<&Q>, bound: Option<Bound>, holds: bool) -> Claim {
+pub fn exact_claim(
+    id: &str,
+    role: Role,
+    statement: impl Into<String>,
+    value: Option<&Q>,
+    bound: Option<Bound>,
+    holds: bool,
+) -> Claim {
     let verdict = verdict_for(role, crate::arith::Tri::from_bool(holds));
     Claim {
         id: id.into(),

@@ -32,7 +32,8 @@ pub struct TwoFactorTransformer;
 const GROUPS: &[&str] = &["T0", "T1", "T2", "T3", "T4"];
 
 /// The default instance (C1), shipped in `certificates/instances/two-factor-transformer/`.
-const DEFAULT_INSTANCE: &str = include_str!("../../certificates/instances/two-factor-transformer/c1.toml");
+const DEFAULT_INSTANCE: &str =
+    include_str!("../../certificates/instances/two-factor-transformer/c1.toml");
 
 /// Where period-3 orbits of the cubic are expected (μ_3 ≈ 1.45044, numerically): from here on a
 /// failed search is reported as UNDECIDED rather than skipped.
@@ -60,16 +61,58 @@ impl Theorem for TwoFactorTransformer {
     }
     fn schema(&self) -> Vec<ParamSpec> {
         vec![
-            ParamSpec { key: "mu", kind: Kind::Rational { positive: true }, default: None, required: true, help: "the effective step μ > 0, e.g. 6/5" },
-            ParamSpec { key: "x0", kind: Kind::Rational { positive: false }, default: Some("1/2"), required: false, help: "start of the balanced orbit" },
-            ParamSpec { key: "catapult.a0", kind: Kind::Rational { positive: false }, default: None, required: false, help: "catapult start a0 (with catapult.b0)" },
-            ParamSpec { key: "catapult.b0", kind: Kind::Rational { positive: false }, default: None, required: false, help: "catapult start b0 (with catapult.a0)" },
-            ParamSpec { key: "max_steps", kind: Kind::Integer { min: 1, max: 1_000_000 }, default: Some("5000"), required: false, help: "most GD steps in an orbit search" },
-            ParamSpec { key: "claims", kind: Kind::Choices { allowed: GROUPS }, default: Some("T0,T1,T2,T3,T4"), required: false, help: "claim groups to certify" },
+            ParamSpec {
+                key: "mu",
+                kind: Kind::Rational { positive: true },
+                default: None,
+                required: true,
+                help: "the effective step μ > 0, e.g. 6/5",
+            },
+            ParamSpec {
+                key: "x0",
+                kind: Kind::Rational { positive: false },
+                default: Some("1/2"),
+                required: false,
+                help: "start of the balanced orbit",
+            },
+            ParamSpec {
+                key: "catapult.a0",
+                kind: Kind::Rational { positive: false },
+                default: None,
+                required: false,
+                help: "catapult start a0 (with catapult.b0)",
+            },
+            ParamSpec {
+                key: "catapult.b0",
+                kind: Kind::Rational { positive: false },
+                default: None,
+                required: false,
+                help: "catapult start b0 (with catapult.a0)",
+            },
+            ParamSpec {
+                key: "max_steps",
+                kind: Kind::Integer {
+                    min: 1,
+                    max: 1_000_000,
+                },
+                default: Some("5000"),
+                required: false,
+                help: "most GD steps in an orbit search",
+            },
+            ParamSpec {
+                key: "claims",
+                kind: Kind::Choices { allowed: GROUPS },
+                default: Some("T0,T1,T2,T3,T4"),
+                required: false,
+                help: "claim groups to certify",
+            },
         ]
     }
     fn default_instance(&self) -> (&'static str, &'static str) {
-        ("certificates/instances/two-factor-transformer/c1.toml", DEFAULT_INSTANCE)
+        (
+            "certificates/instances/two-factor-transformer/c1.toml",
+            DEFAULT_INSTANCE,
+        )
     }
     fn certify(&self, params: &Params, opts: &RunOptions) -> Result<Vec<Claim>, InputError> {
         let inst = Inst::from_params(params)?;
@@ -89,22 +132,55 @@ pub struct Inst {
 
 impl Inst {
     fn from_params(p: &Params) -> Result<Self, InputError> {
-        let mu = p.q("mu").cloned().ok_or_else(|| InputError::new(&p.source, Some("mu"), "missing required key"))?;
-        if mu > q_int(1000) {
-            return Err(InputError::new(&p.source, Some("mu"), "must be at most 1000"));
+        let mu = p
+            .q("mu")
+            .cloned()
+            .ok_or_else(|| p.error("mu", "missing required key"))?;
+        if mu > q_int(1000) || mu < q_frac(1, 1_000_000_000_000) {
+            return Err(p.error("mu", "must lie in [1e-12, 1000]"));
+        }
+        let big = q_int(1_000_000);
+        for key in ["x0", "catapult.a0", "catapult.b0"] {
+            if let Some(v) = p.q(key) {
+                if *v > big || -v.clone() > big {
+                    return Err(p.error(key, "must lie in [-1e6, 1e6]"));
+                }
+            }
         }
         let catapult = match (p.q("catapult.a0"), p.q("catapult.b0")) {
             (Some(a), Some(b)) => Some([a.clone(), b.clone()]),
             (None, None) => None,
-            (Some(_), None) => return Err(InputError::new(&p.source, Some("catapult.b0"), "catapult.a0 is given, so catapult.b0 is required")),
-            (None, Some(_)) => return Err(InputError::new(&p.source, Some("catapult.a0"), "catapult.b0 is given, so catapult.a0 is required")),
+            (Some(_), None) => {
+                return Err(InputError::new(
+                    p.source_of("catapult.a0"),
+                    Some("catapult.b0"),
+                    "missing: catapult.a0 is given, so catapult.b0 is required",
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(InputError::new(
+                    p.source_of("catapult.b0"),
+                    Some("catapult.a0"),
+                    "missing: catapult.b0 is given, so catapult.a0 is required",
+                ))
+            }
         };
+        let groups: Vec<String> = p
+            .list("claims")
+            .map(|l| l.to_vec())
+            .unwrap_or_else(|| GROUPS.iter().map(|s| s.to_string()).collect());
+        if catapult.is_none() && groups.iter().all(|g| g == "T4") {
+            return Err(p.error(
+                "claims",
+                "T4 (the catapult) needs a start: set catapult.a0 and catapult.b0",
+            ));
+        }
         Ok(Inst {
             mu,
             x0: p.q("x0").cloned().unwrap_or_else(|| q_frac(1, 2)),
             catapult,
             max_steps: p.int("max_steps").unwrap_or(5000) as usize,
-            groups: p.list("claims").map(|l| l.to_vec()).unwrap_or_else(|| GROUPS.iter().map(|s| s.to_string()).collect()),
+            groups,
         })
     }
 
@@ -132,10 +208,23 @@ pub fn certify(inst: &Inst, opts: &RunOptions) -> Vec<Claim> {
     let ident_claim = |id: &str| -> Option<Claim> {
         let i = idents.iter().find(|i| i.id == id)?;
         let holds = identity_holds(&i.differences, &i.relations);
-        Some(exact_claim(i.id, Role::Conclusion, i.statement.clone(), None, None, holds))
+        Some(exact_claim(
+            i.id,
+            Role::Conclusion,
+            i.statement.clone(),
+            None,
+            None,
+            holds,
+        ))
     };
     if inst.wants("T0") {
-        for id in ["T0.imbalance", "T0.residual", "T0.sum_difference", "T0.balanced_slice", "T0.hessian"] {
+        for id in [
+            "T0.imbalance",
+            "T0.residual",
+            "T0.sum_difference",
+            "T0.balanced_slice",
+            "T0.hessian",
+        ] {
             out.extend(ident_claim(id));
         }
     }
@@ -202,18 +291,28 @@ fn t1_claims(inst: &Inst, opts: &RunOptions, ident: &dyn Fn(&str) -> Option<Clai
             fp1 == q_int(-1),
         ));
     } else {
-        out.extend(escalate(opts, &Cycle2Task { mu: mu.clone() }));
+        out.extend(escalate(
+            opts,
+            &Cycle2Task {
+                mu: mu.clone(),
+                transverse: inst.wants("T3"),
+            },
+        ));
         out.extend(ident("T1.cycle2_factorization"));
         out.extend(ident("T1.cycle2_multipliers"));
     }
     let xs2 = invariant_endpoint_sq(mu);
     let two = q_int(2);
     if *mu <= two {
-        let margin = q_int(27) * (q_int(2) + mu) - q_int(4) * (q_int(1) + mu) * (q_int(1) + mu) * (q_int(1) + mu);
+        let margin = q_int(27) * (q_int(2) + mu)
+            - q_int(4) * (q_int(1) + mu) * (q_int(1) + mu) * (q_int(1) + mu);
         out.push(exact_claim(
             "T1.invariant_interval",
             Role::Conclusion,
-            format!("[−x*, x*] with x*² = (2+μ)/μ = {} is forward-invariant: 27(2+μ) − 4(1+μ)³ ≥ 0", fmt_q(&xs2)),
+            format!(
+                "[−x*, x*] with x*² = (2+μ)/μ = {} is forward-invariant: 27(2+μ) − 4(1+μ)³ ≥ 0",
+                fmt_q(&xs2)
+            ),
             Some(&margin),
             bound_q(">=", &q_int(0)),
             margin >= q_int(0),
@@ -232,7 +331,13 @@ fn t1_claims(inst: &Inst, opts: &RunOptions, ident: &dyn Fn(&str) -> Option<Clai
         out.extend(ident("T1.chebyshev_conjugacy"));
     }
     if *mu > q_frac(144, 100) {
-        out.extend(escalate(opts, &Cycle3Task { mu: mu.clone() }));
+        out.extend(escalate(
+            opts,
+            &Cycle3Task {
+                mu: mu.clone(),
+                transverse: inst.wants("T3"),
+            },
+        ));
     }
     // The balanced orbit from x0.
     let x0sq = &inst.x0 * &inst.x0;
@@ -249,13 +354,23 @@ fn t1_claims(inst: &Inst, opts: &RunOptions, ident: &dyn Fn(&str) -> Option<Clai
         out.push(exact_claim(
             "T1.orbit_bounded",
             Role::Conclusion,
-            format!("x_0 = {} lies in the invariant [−x*, x*], so its orbit stays bounded", fmt_q(&inst.x0)),
+            format!(
+                "x_0 = {} lies in the invariant [−x*, x*], so its orbit stays bounded",
+                fmt_q(&inst.x0)
+            ),
             Some(&x0sq),
             bound_q("<=", &xs2),
             true,
         ));
     } else {
-        out.extend(escalate(opts, &EscapeTask { mu: mu.clone(), x0: inst.x0.clone(), max_steps: inst.max_steps }));
+        out.extend(escalate(
+            opts,
+            &EscapeTask {
+                mu: mu.clone(),
+                x0: inst.x0.clone(),
+                max_steps: inst.max_steps,
+            },
+        ));
     }
     out
 }
@@ -263,6 +378,8 @@ fn t1_claims(inst: &Inst, opts: &RunOptions, ident: &dyn Fn(&str) -> Option<Clai
 /// The balanced 2-cycle (μ > 1): Krawczyk for f², its multiplier and transverse multiplier.
 struct Cycle2Task {
     mu: Q,
+    /// Also the transverse multiplier (claim group T3).
+    transverse: bool,
 }
 
 fn two_cycle_guess(mu: f64) -> f64 {
@@ -270,21 +387,45 @@ fn two_cycle_guess(mu: f64) -> f64 {
 }
 
 fn box_encl<S: Arith, const N: usize>(x: &[S; N]) -> Option<Vec<Encl>> {
-    x.iter().map(|v| v.bounds().map(|(a, b)| Encl::new(&a, &b))).collect()
+    x.iter()
+        .map(|v| v.bounds().map(|(a, b)| Encl::new(&a, &b)))
+        .collect()
 }
 
-fn krawczyk_witness<S: Arith, const N: usize>(map: &str, p: &PeriodicPoint<S, N>) -> Option<Witness> {
+fn box_display<S: Arith>(x: &S) -> String {
+    match x.bounds() {
+        Some((a, b)) => crate::certificate::display_interval(&a, &b, 9),
+        None => "(unbounded)".into(),
+    }
+}
+
+fn krawczyk_witness<S: Arith, const N: usize>(
+    map: &str,
+    p: &PeriodicPoint<S, N>,
+) -> Option<Witness> {
     Some(Witness::Krawczyk {
         map: map.into(),
         period: p.period,
-        boxed: box_encl(&p.boxed)?,
-        center: p.center.iter().map(|v| v.bounds().map(|(a, _)| format_exact(&a))).collect::<Option<Vec<_>>>()?,
-        preconditioner: p.preconditioner.iter().map(|row| row.iter().map(format_exact).collect()).collect(),
+        boxed: box_encl(&p.unique_box)?,
+        tight: box_encl(&p.boxed)?,
+        center: p
+            .center
+            .iter()
+            .map(|v| v.bounds().map(|(a, _)| format_exact(&a)))
+            .collect::<Option<Vec<_>>>()?,
+        preconditioner: p
+            .preconditioner
+            .iter()
+            .map(|row| row.iter().map(format_exact).collect())
+            .collect(),
     })
 }
 
 fn uses(claim: &str) -> Witness {
-    Witness::Uses { claim: claim.into(), step: None }
+    Witness::Uses {
+        claim: claim.into(),
+        step: None,
+    }
 }
 
 fn spec_bound(b: Option<(&'static str, Q, Q)>) -> Option<Bound> {
@@ -300,20 +441,23 @@ impl Task for Cycle2Task {
         let guess = two_cycle_guess(crate::arith::exact::q_to_f64(mu));
         let proof = prove_periodic_point(&map, unit, 2, [guess]);
         let attracting = mu * mu + q_int(2) * mu < q_int(4);
-        let Ok(p) = proof else {
-            return ClaimGroup(vec![claim(
-                "T1.cycle2",
-                Role::Conclusion,
-                format!("no Krawczyk box found for the 2-cycle near {guess:.6} ({:?})", proof.err()),
-                None,
-                None,
-                &arith,
-                Witness::None,
-            )]);
+        let p = match proof {
+            Ok(p) => p,
+            Err(why) => {
+                return ClaimGroup(vec![claim(
+                    "T1.cycle2",
+                    Role::Conclusion,
+                    format!("no Krawczyk box found for the 2-cycle near {guess:.6}: {why}"),
+                    None,
+                    None,
+                    &arith,
+                    Witness::None,
+                )]);
+            }
         };
         let x = &p.boxed[0];
         let c = map.constants(unit);
-        let fx = map.apply(&c, &[x.clone()])[0].clone();
+        let fx = map.apply(&c, std::array::from_ref(x))[0].clone();
         let mult = cubic_derivative(mu, x) * &cubic_derivative(mu, &fx);
         let trans = transverse_factor(mu, x) * &transverse_factor(mu, &fx);
         let in_unit = x.gt(&unit.int(0)).and(x.lt(&unit.int(1))).is_true();
@@ -321,7 +465,8 @@ impl Task for Cycle2Task {
             "T1.cycle2",
             Role::Conclusion,
             format!(
-                "f has exactly one point x_- of least period 2 in this box (Krawczyk for f(f(x)) − x, f(X) ∩ X = ∅){}",
+                "f has exactly one point x_- of least period 2 in the Krawczyk box {} (f(f(x)) − x, f(X) ∩ X = ∅), and it lies in this enclosure{}",
+                box_display(&p.unique_box[0]),
                 if in_unit { "; the box lies in (0, 1)" } else { "" }
             ),
             x.bounds(),
@@ -334,14 +479,21 @@ impl Task for Cycle2Task {
             Role::Conclusion,
             format!(
                 "multiplier f'(x_-)f'(x_+) of the 2-cycle: {}",
-                if attracting { "attracting (μ < √5 − 1)" } else { "repelling, below −1 (μ > √5 − 1)" }
+                if attracting {
+                    "attracting (μ < √5 − 1)"
+                } else {
+                    "repelling, below −1 (μ > √5 − 1)"
+                }
             ),
             publish(&mult),
             spec_bound(cycle2_multiplier_bound(mu)),
             &arith,
             uses("T1.cycle2"),
         );
-        m.note = Some(format!("closed form 7 − 4μ − 2μ² = {}", fmt_q(&(q_int(7) - q_int(4) * mu - q_int(2) * mu * mu))));
+        m.note = Some(format!(
+            "closed form 7 − 4μ − 2μ² = {}",
+            fmt_q(&(q_int(7) - q_int(4) * mu - q_int(2) * mu * mu))
+        ));
         out.push(m);
         let mut t = claim(
             "T3.cycle2.transverse",
@@ -352,8 +504,13 @@ impl Task for Cycle2Task {
             &arith,
             uses("T1.cycle2"),
         );
-        t.note = Some(format!("closed form 3 − 2μ = {}", fmt_q(&(q_int(3) - q_int(2) * mu))));
-        out.push(t);
+        t.note = Some(format!(
+            "closed form 3 − 2μ = {}",
+            fmt_q(&(q_int(3) - q_int(2) * mu))
+        ));
+        if self.transverse {
+            out.push(t);
+        }
         out.push(claim(
             "T1.cycle2.closed_form",
             Role::Conclusion,
@@ -370,6 +527,8 @@ impl Task for Cycle2Task {
 /// Period-3 orbits of the cubic: the smallest positive point that Krawczyk proves.
 struct Cycle3Task {
     mu: Q,
+    /// Also the transverse multiplier (claim group T3).
+    transverse: bool,
 }
 
 /// Candidate zeros of f³(x) − x in (0, x*), found by sign changes on a grid, excluding the fixed
@@ -435,21 +594,38 @@ impl Task for Cycle3Task {
         };
         let x = &p.boxed[0];
         let c = map.constants(unit);
-        let orbit = [x.clone(), compose(&map, &c, &p.boxed, 1)[0].clone(), compose(&map, &c, &p.boxed, 2)[0].clone()];
-        let mult = orbit.iter().map(|v| cubic_derivative(mu, v)).reduce(|a, b| a * &b).unwrap_or_else(|| unit.int(1));
-        let trans = orbit.iter().map(|v| transverse_factor(mu, v)).reduce(|a, b| a * &b).unwrap_or_else(|| unit.int(1));
+        let orbit = [
+            x.clone(),
+            compose(&map, &c, &p.boxed, 1)[0].clone(),
+            compose(&map, &c, &p.boxed, 2)[0].clone(),
+        ];
+        let mult = orbit
+            .iter()
+            .map(|v| cubic_derivative(mu, v))
+            .reduce(|a, b| a * &b)
+            .unwrap_or_else(|| unit.int(1));
+        let trans = orbit
+            .iter()
+            .map(|v| transverse_factor(mu, v))
+            .reduce(|a, b| a * &b)
+            .unwrap_or_else(|| unit.int(1));
         let mut out = vec![
             claim(
                 "T1.cycle3",
                 Role::Conclusion,
-                "f has exactly one point of least period 3 in this box (Krawczyk for f³(x) − x, f(X) ∩ X = ∅)",
+                format!(
+                    "f has exactly one point of least period 3 in the Krawczyk box {} (f³(x) − x, f(X) ∩ X = ∅), and it lies in this enclosure",
+                    box_display(&p.unique_box[0])
+                ),
                 x.bounds(),
                 None,
                 &arith,
                 krawczyk_witness("cubic", &p).unwrap_or(Witness::None),
             ),
             claim("T1.cycle3.multiplier", Role::Conclusion, "multiplier f'(x_1)f'(x_2)f'(x_3) of the 3-cycle", publish(&mult), None, &arith, uses("T1.cycle3")),
-            claim(
+        ];
+        if self.transverse {
+            out.push(claim(
                 "T3.cycle3.transverse",
                 Role::Conclusion,
                 "transverse multiplier Π(1 − μ²(x_i² − 1)²) along the 3-cycle",
@@ -457,8 +633,8 @@ impl Task for Cycle3Task {
                 None,
                 &arith,
                 uses("T1.cycle3"),
-            ),
-        ];
+            ));
+        }
         if *mu <= q_int(2) {
             let xs2 = invariant_endpoint_sq(mu);
             out.push(claim(
@@ -482,35 +658,58 @@ struct EscapeTask {
     max_steps: usize,
 }
 
-fn orbit_witness<S: Arith, const N: usize>(map: &str, start: &[Q; N], orbit: &Orbit<S, N>) -> Option<Witness> {
+fn orbit_witness<S: Arith, const N: usize>(
+    map: &str,
+    start: &[Q; N],
+    orbit: &Orbit<S, N>,
+) -> Option<Witness> {
     Some(Witness::Orbit {
         map: map.into(),
         start: start.iter().map(format_exact).collect(),
-        boxes: orbit.boxes.iter().map(|b| box_encl(b)).collect::<Option<Vec<_>>>()?,
+        boxes: orbit
+            .boxes
+            .iter()
+            .map(|b| box_encl(b))
+            .collect::<Option<Vec<_>>>()?,
     })
 }
 
 impl Task for EscapeTask {
     type Output = ClaimGroup;
     fn run<S: Arith>(&self, unit: &S) -> ClaimGroup {
-        let map = Cubic { mu: self.mu.clone() };
+        let map = Cubic {
+            mu: self.mu.clone(),
+        };
         let arith = unit.arith_name();
         let xs2 = invariant_endpoint_sq(&self.mu);
         let xs2s = unit.constant(&xs2);
         let prep = Prepared::new(&map, unit);
         let x0 = [unit.constant(&self.x0)];
-        let orbit = Orbit::iterate(&prep, x0, self.max_steps, |_, x| x[0].sqr().gt(&xs2s).is_true());
+        let orbit = Orbit::iterate(&prep, x0, self.max_steps, |_, x| {
+            x[0].sqr().gt(&xs2s).is_true()
+        });
         let k = orbit.boxes.len() - 1;
         let last = orbit.last()[0].sqr();
         let escaped = last.gt(&xs2s).is_true();
         let statement = if escaped {
             format!("the orbit of x_0 = {} leaves [−x*, x*] at step K = {k} (x_K² > x*²), hence |x_k| → ∞", fmt_q(&self.x0))
         } else {
-            format!("no escape of x_0 = {} certified within {k} steps", fmt_q(&self.x0))
+            format!(
+                "no escape of x_0 = {} certified within {k} steps",
+                fmt_q(&self.x0)
+            )
         };
-        let witness = orbit_witness("cubic", &[self.x0.clone()], &orbit);
+        let witness = orbit_witness("cubic", std::array::from_ref(&self.x0), &orbit);
         let enclosure = if escaped { publish(&last) } else { None };
-        ClaimGroup(vec![claim("T1.escape", Role::Conclusion, statement, enclosure, bound_q(">", &xs2), &arith, witness.unwrap_or(Witness::None))])
+        ClaimGroup(vec![claim(
+            "T1.escape",
+            Role::Conclusion,
+            statement,
+            enclosure,
+            bound_q(">", &xs2),
+            &arith,
+            witness.unwrap_or(Witness::None),
+        )])
     }
 }
 
@@ -572,9 +771,16 @@ impl Task for TransverseTask {
     fn run<S: Arith>(&self, unit: &S) -> ClaimGroup {
         let mu = &self.mu;
         let arith = unit.arith_name();
-        let q = integrate_adaptive(unit, &q_int(0), &q_int(1), QUAD_ORDER, QUAD_TOL, QUAD_INITIAL, QUAD_MAX_PIECES, |t| {
-            transverse_log_integrand(mu, t)
-        });
+        let q = integrate_adaptive(
+            unit,
+            &q_int(0),
+            &q_int(1),
+            QUAD_ORDER,
+            QUAD_TOL,
+            QUAD_INITIAL,
+            QUAD_MAX_PIECES,
+            |t| transverse_log_integrand(mu, t),
+        );
         let quad = q.value;
         let quad_pub = publish(&quad);
         let mut out = vec![claim(
@@ -651,7 +857,15 @@ impl Task for PlanarCycle2Task {
         let arith = unit.arith_name();
         let cubic = Cubic { mu: mu.clone() };
         let fail = |why: String| {
-            ClaimGroup(vec![claim("T3.cycle2.planar", Role::Conclusion, why, None, None, &arith, Witness::None)])
+            ClaimGroup(vec![claim(
+                "T3.cycle2.planar",
+                Role::Conclusion,
+                why,
+                None,
+                None,
+                &arith,
+                Witness::None,
+            )])
         };
         let guess = two_cycle_guess(crate::arith::exact::q_to_f64(mu));
         let Ok(p1) = prove_periodic_point(&cubic, unit, 2, [guess]) else {
@@ -677,11 +891,19 @@ impl Task for PlanarCycle2Task {
         }
         let (ca, cb) = (alpha / det, -beta / det);
         let cq = [
-            [q_from_f64(ca).unwrap_or_default(), q_from_f64(cb).unwrap_or_default()],
-            [q_from_f64(cb).unwrap_or_default(), q_from_f64(ca).unwrap_or_default()],
+            [
+                q_from_f64(ca).unwrap_or_default(),
+                q_from_f64(cb).unwrap_or_default(),
+            ],
+            [
+                q_from_f64(cb).unwrap_or_default(),
+                q_from_f64(ca).unwrap_or_default(),
+            ],
         ];
         for scale in [2u32, 8, 64, 1024] {
-            let Some((lo, hi)) = p1.boxed[0].bounds() else { break };
+            let Some((lo, hi)) = p1.boxed[0].bounds() else {
+                break;
+            };
             let r = (&hi - &lo) * q_int(scale as i64);
             let xi = unit.from_bounds(&(lo - &r), &(hi + &r));
             let x = [xi.clone(), xi.clone()];
@@ -699,7 +921,13 @@ impl Task for PlanarCycle2Task {
             }
             let (_, jx) = crate::arith::dual::jacobian(&yy);
             let trans = jx[0][0].clone() - &jx[0][1];
-            let proof = PeriodicPoint { period: 2, boxed: x.clone(), center: center.clone(), preconditioner: cq.clone(), krawczyk_image: k };
+            let proof = PeriodicPoint {
+                period: 2,
+                boxed: x.clone(),
+                unique_box: x.clone(),
+                center: center.clone(),
+                preconditioner: cq.clone(),
+            };
             let mut t = claim(
                 "T3.cycle2.planar_transverse",
                 Role::Conclusion,
@@ -709,7 +937,10 @@ impl Task for PlanarCycle2Task {
                 &arith,
                 uses("T3.cycle2.planar"),
             );
-            t.note = Some(format!("closed form 3 − 2μ = {}", fmt_q(&(q_int(3) - q_int(2) * mu))));
+            t.note = Some(format!(
+                "closed form 3 − 2μ = {}",
+                fmt_q(&(q_int(3) - q_int(2) * mu))
+            ));
             return ClaimGroup(vec![
                 claim(
                     "T3.cycle2.planar",
@@ -746,7 +977,14 @@ fn t4_claims(inst: &Inst, start: &[Q; 2], opts: &RunOptions) -> Vec<Claim> {
             phi0 < q_int(0),
         ));
     } else {
-        out.push(exact_claim("T4.hyp.inside", Role::Hypothesis, "the catapult needs μ < 2 (an ellipse)", Some(mu), bound_q("<", &two), false));
+        out.push(exact_claim(
+            "T4.hyp.inside",
+            Role::Hypothesis,
+            "the catapult needs μ < 2 (an ellipse)",
+            Some(mu),
+            bound_q("<", &two),
+            false,
+        ));
         return out;
     }
     out.push(exact_claim(
@@ -757,10 +995,20 @@ fn t4_claims(inst: &Inst, start: &[Q; 2], opts: &RunOptions) -> Vec<Claim> {
         Some(Bound::new("in_open", &(q_int(2) / mu), &(q_int(4) / mu))),
         w0 > q_int(2) / mu && w0 < q_int(4) / mu,
     ));
-    if out.iter().any(|c| c.verdict != crate::certificate::Verdict::Certified) {
+    if out
+        .iter()
+        .any(|c| c.verdict != crate::certificate::Verdict::Certified)
+    {
         return out;
     }
-    out.extend(escalate(opts, &CatapultTask { mu: mu.clone(), start: start.clone(), max_steps: inst.max_steps }));
+    out.extend(escalate(
+        opts,
+        &CatapultTask {
+            mu: mu.clone(),
+            start: start.clone(),
+            max_steps: inst.max_steps,
+        },
+    ));
     out
 }
 
@@ -787,7 +1035,8 @@ fn contraction<S: Arith>(mu: &Q, x: &[S; 2]) -> Option<Contraction<S>> {
     let unit = &x[0];
     let (rl, rh) = residual(x).bounds()?;
     let (q_lo, q_hi) = imbalance(x).bounds()?;
-    let r_bar = crate::arith::ratinterval::round_rel(&(if -rl.clone() > rh { -rl } else { rh }), 40, true);
+    let r_bar =
+        crate::arith::ratinterval::round_rel(&(if -rl.clone() > rh { -rl } else { rh }), 40, true);
     let mu2r2 = mu * mu * &r_bar * &r_bar;
     if mu2r2 > q_frac(1, 4) {
         return None;
@@ -807,7 +1056,15 @@ fn contraction<S: Arith>(mu: &Q, x: &[S; 2]) -> Option<Contraction<S>> {
         let need = &mu2r2 / (q_int(1) - &rho * &rho);
         if need <= delta {
             let sharp = sharpness_at_minimiser(&q);
-            return Some(Contraction { r_bar, q_lo, q_hi, rho, delta, rho_enclosure: factor, sharpness: sharp });
+            return Some(Contraction {
+                r_bar,
+                q_lo,
+                q_hi,
+                rho,
+                delta,
+                rho_enclosure: factor,
+                sharpness: sharp,
+            });
         }
         delta = crate::arith::ratinterval::round_rel(&(q_int(2) * need), 20, true);
     }
@@ -842,7 +1099,12 @@ impl Task for CatapultTask {
         let k_final = orbit.boxes.len() - 1;
         let losses: Vec<S> = orbit.boxes.iter().map(|b| loss(b)).collect();
         let k_peak = (0..losses.len())
-            .max_by(|&i, &j| losses[i].mid_f64().partial_cmp(&losses[j].mid_f64()).unwrap_or(std::cmp::Ordering::Equal))
+            .max_by(|&i, &j| {
+                losses[i]
+                    .mid_f64()
+                    .partial_cmp(&losses[j].mid_f64())
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            })
             .unwrap_or(0);
         let witness = orbit_witness("product", &self.start, &orbit).unwrap_or(Witness::None);
         let bounded = !matches!(witness, Witness::None);
@@ -858,11 +1120,21 @@ impl Task for CatapultTask {
         let mut inc = claim(
             "T4.loss_increase",
             Role::Conclusion,
-            format!("the loss rises above its initial value {}: L(x_{k_peak}) > L(x_0) (catapult)", crate::certificate::display_interval(&loss0, &loss0, 4)),
-            if bounded { publish(&losses[k_peak]) } else { None },
+            format!(
+                "the loss rises above its initial value {}: L(x_{k_peak}) > L(x_0) (catapult)",
+                crate::certificate::display_interval(&loss0, &loss0, 4)
+            ),
+            if bounded {
+                publish(&losses[k_peak])
+            } else {
+                None
+            },
             bound_q(">", &loss0),
             &arith,
-            Witness::Uses { claim: "T4.orbit".into(), step: Some(k_peak) },
+            Witness::Uses {
+                claim: "T4.orbit".into(),
+                step: Some(k_peak),
+            },
         );
         inc.note = Some(format!("peak at step {k_peak}"));
         out.push(inc);
@@ -899,7 +1171,10 @@ impl Task for CatapultTask {
             _ => out.push(claim(
                 "T4.convergence",
                 Role::Conclusion,
-                format!("no invariant contraction box found within {} steps", self.max_steps),
+                format!(
+                    "no invariant contraction box found within {} steps",
+                    self.max_steps
+                ),
                 None,
                 None,
                 &arith,
