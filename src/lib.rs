@@ -8,5 +8,6 @@ pub mod certificate;
 pub mod cli;
 pub mod kernel;
 pub mod methods;
+pub mod progress;
 pub mod spec;
 pub mod theorems;

@@ -325,3 +325,17 @@ fn committed_certificates_are_current() {
         );
     }
 }
+
+#[test]
+fn gdcert_check_certificates_exits_0() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gdcert"))
+        .args(["check", "certificates"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

@@ -217,7 +217,10 @@ fn certify(
         max_bits: max_bits.max(arith.bits()),
     };
     let started = Instant::now();
-    let claims = match th.certify(&params, &opts) {
+    crate::progress::start(&format!("certify {}", th.id()));
+    let result = th.certify(&params, &opts);
+    crate::progress::finish();
+    let claims = match result {
         Ok(c) => c,
         Err(e) => {
             eprintln!("gdcert: {e}");
@@ -387,12 +390,17 @@ fn check(paths: &[PathBuf], verbose: bool, json: bool) -> i32 {
         return EXIT_USAGE;
     }
     let mut json_reports = vec![];
+    if files.len() > 1 {
+        crate::progress::start_counted("check", files.len() as u64);
+    }
     for f in &files {
+        crate::progress::stage(&f.display().to_string());
+        crate::progress::advance();
         let started = Instant::now();
         let text = match std::fs::read_to_string(f) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("MALFORMED {}: cannot read: {e}", f.display());
+                crate::progress::err(&format!("MALFORMED {}: cannot read: {e}", f.display()));
                 malformed = true;
                 continue;
             }
@@ -403,7 +411,7 @@ fn check(paths: &[PathBuf], verbose: bool, json: bool) -> i32 {
                 if json {
                     json_reports.push(serde_json::json!({"file": f.display().to_string(), "status": "malformed", "error": m}));
                 } else {
-                    eprintln!("MALFORMED {}: {m}", f.display());
+                    crate::progress::err(&format!("MALFORMED {}: {m}", f.display()));
                 }
             }
             Ok(r) => {
@@ -424,7 +432,7 @@ fn check(paths: &[PathBuf], verbose: bool, json: bool) -> i32 {
                     continue;
                 }
                 let bad = r.claims.iter().filter(|c| !c.ok).count();
-                println!(
+                crate::progress::out(&format!(
                     "{} {}: {} {} — {} claims, verdict {}{} ({secs:.2} s)",
                     if ok { "VALID  " } else { "INVALID" },
                     f.display(),
@@ -437,24 +445,25 @@ fn check(paths: &[PathBuf], verbose: bool, json: bool) -> i32 {
                     } else {
                         String::new()
                     }
-                );
+                ));
                 for p in &r.problems {
-                    println!("    problem: {p}");
+                    crate::progress::out(&format!("    problem: {p}"));
                 }
                 for c in &r.claims {
                     if verbose || !c.ok {
-                        println!(
+                        crate::progress::out(&format!(
                             "    {} {:<28} {:<17} {}",
                             if c.ok { "ok " } else { "BAD" },
                             c.id,
                             c.verdict.as_str(),
                             c.reason
-                        );
+                        ));
                     }
                 }
             }
         }
     }
+    crate::progress::finish();
     if json {
         println!(
             "{}",

@@ -110,7 +110,10 @@ where
             return (out, choice);
         }
         match choice.escalate(cap) {
-            Some(next) => choice = next,
+            Some(next) => {
+                crate::progress::stage(&format!("undecided in {choice}; retrying in {next}"));
+                choice = next
+            }
             None => return (out, choice),
         }
     }

@@ -218,6 +218,7 @@ pub fn certify(inst: &Inst, opts: &RunOptions) -> Vec<Claim> {
         ))
     };
     if inst.wants("T0") {
+        crate::progress::stage("T0: exact identities");
         for id in [
             "T0.imbalance",
             "T0.residual",
@@ -229,16 +230,20 @@ pub fn certify(inst: &Inst, opts: &RunOptions) -> Vec<Claim> {
         }
     }
     if inst.wants("T1") {
+        crate::progress::stage("T1: the balanced cubic (Krawczyk, orbits)");
         out.extend(t1_claims(inst, opts, &ident_claim));
     }
     if inst.wants("T2") {
+        crate::progress::stage("T2: the ellipse (identities, quadrature)");
         out.extend(t2_claims(inst, opts, &ident_claim));
     }
     if inst.wants("T3") {
+        crate::progress::stage("T3: transverse multipliers (planar Krawczyk)");
         out.extend(t3_claims(inst, opts, &ident_claim));
     }
     if inst.wants("T4") {
         if let Some(start) = &inst.catapult {
+            crate::progress::stage("T4: the catapult orbit and its contraction box");
             out.extend(t4_claims(inst, start, opts));
         }
     }
