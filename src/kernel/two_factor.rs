@@ -283,6 +283,7 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
             if holds { "holds" } else { "fails" }
         ));
     }
+    applies(ctx, id)?;
     let need_exact = || {
         if matches!(c.witness, Witness::Exact) {
             Ok(())
@@ -780,6 +781,49 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
         }
     };
     conclude(c, e)
+}
+
+/// Whether claim `id` belongs to the theorem on this instance: the regime in which the theorem
+/// states it. Outside its regime a claim is rejected rather than judged, so that no certificate can
+/// report the theorem VIOLATED by a statement the theorem does not make.
+fn applies(ctx: &Ctx<'_>, id: &str) -> Result<(), String> {
+    let mu = &ctx.mu;
+    let (one, two) = (q_int(1), q_int(2));
+    let x0_inside = &ctx.x0 * &ctx.x0 <= invariant_endpoint_sq(mu);
+    let catapult_ok = || match &ctx.catapult {
+        Some(start) => {
+            let w0 = sum_of_squares(start);
+            *mu < two
+                && ellipse_phi(mu, start) < q_int(0)
+                && w0 > q_int(2) / mu
+                && w0 < q_int(4) / mu
+        }
+        None => false,
+    };
+    let ok = match id {
+        "T1.flip" => *mu == one,
+        "T1.hyp.mu_at_most_2" => *mu > two,
+        "T1.orbit_bounded" => *mu <= two && x0_inside,
+        "T1.escape" => !x0_inside || *mu > two,
+        "T1.cycle2"
+        | "T1.cycle2.multiplier"
+        | "T1.cycle2.closed_form"
+        | "T3.cycle2.transverse"
+        | "T3.cycle2.planar"
+        | "T3.cycle2.planar_transverse" => *mu > one,
+        "T1.cycle3" | "T1.cycle3.multiplier" | "T3.cycle3.transverse" => *mu > q_frac(144, 100),
+        "T1.chaos" => *mu > q_frac(144, 100) && *mu <= two,
+        "T4.orbit" | "T4.loss_increase" | "T4.convergence" | "T4.final_sharpness" => catapult_ok(),
+        _ => true,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "claim `{id}` is not stated by the theorem for this instance (μ = {})",
+            crate::arith::format_exact(mu)
+        ))
+    }
 }
 
 trait OrInterval {
