@@ -102,11 +102,28 @@ fn qadd(a: &Q, b: &Q) -> Q {
 }
 
 fn qsub(a: &Q, b: &Q) -> Q {
-    qadd(a, &-b.clone())
+    match (dyadic_exp(a), dyadic_exp(b)) {
+        (Some(i), Some(j)) => {
+            let k = i.max(j);
+            dyadic((a.numer() << (k - i)) - (b.numer() << (k - j)), k)
+        }
+        _ => a - b,
+    }
+}
+
+/// The order of `a` and `b`, with a fast path for dyadic operands (no cross multiplication).
+fn qcmp(a: &Q, b: &Q) -> std::cmp::Ordering {
+    match (dyadic_exp(a), dyadic_exp(b)) {
+        (Some(i), Some(j)) => {
+            let k = i.max(j);
+            (a.numer() << (k - i)).cmp(&(b.numer() << (k - j)))
+        }
+        _ => a.cmp(b),
+    }
 }
 
 fn cmp_min(a: Q, b: Q) -> Q {
-    if a < b {
+    if qcmp(&a, &b).is_lt() {
         a
     } else {
         b
@@ -114,7 +131,7 @@ fn cmp_min(a: Q, b: Q) -> Q {
 }
 
 fn cmp_max(a: Q, b: Q) -> Q {
-    if a > b {
+    if qcmp(&a, &b).is_gt() {
         a
     } else {
         b
@@ -123,7 +140,7 @@ fn cmp_max(a: Q, b: Q) -> Q {
 
 impl RatInterval {
     pub fn new(lo: Q, hi: Q, bits: u32) -> Self {
-        if lo <= hi {
+        if qcmp(&lo, &hi).is_le() {
             RatInterval {
                 b: Some((lo, hi)),
                 bits,
@@ -176,10 +193,11 @@ impl RatInterval {
     fn map2(&self, o: &Self, f: impl Fn(&Q, &Q, &Q, &Q) -> (Q, Q)) -> Self {
         let bits = self.bits.max(o.bits);
         match (&self.b, &o.b) {
-            (Some((a, b)), Some((c, d))) => {
-                let (lo, hi) = f(a, b, c, d);
-                Self::new(lo, hi, bits)
-            }
+            // Every f used here maps ordered endpoints to ordered endpoints.
+            (Some((a, b)), Some((c, d))) => RatInterval {
+                b: Some(f(a, b, c, d)),
+                bits,
+            },
             _ => Self::invalid(bits),
         }
     }
@@ -193,26 +211,25 @@ impl RatInterval {
     }
 
     fn mul_q(a: &Q, b: &Q, c: &Q, d: &Q) -> (Q, Q) {
-        let zero = <Q as Zero>::zero();
-        if *a >= zero {
-            if *c >= zero {
+        if !a.is_negative() {
+            if !c.is_negative() {
                 (qmul(a, c), qmul(b, d))
-            } else if *d <= zero {
+            } else if !d.is_positive() {
                 (qmul(b, c), qmul(a, d))
             } else {
                 (qmul(b, c), qmul(b, d))
             }
-        } else if *b <= zero {
-            if *c >= zero {
+        } else if !b.is_positive() {
+            if !c.is_negative() {
                 (qmul(a, d), qmul(b, c))
-            } else if *d <= zero {
+            } else if !d.is_positive() {
                 (qmul(b, d), qmul(a, c))
             } else {
                 (qmul(a, d), qmul(a, c))
             }
-        } else if *c >= zero {
+        } else if !c.is_negative() {
             (qmul(a, d), qmul(b, d))
-        } else if *d <= zero {
+        } else if !d.is_positive() {
             (qmul(b, c), qmul(a, c))
         } else {
             (
@@ -789,15 +806,33 @@ impl Enclosure for RatInterval {
     fn lt(&self, o: &Self) -> Tri {
         match (&self.b, &o.b) {
             (Some((a, b)), Some((c, d))) => {
-                if b < c {
+                if qcmp(b, c).is_lt() {
                     Tri::True
-                } else if a >= d {
+                } else if qcmp(a, d).is_ge() {
                     Tri::False
                 } else {
                     Tri::Unknown
                 }
             }
             _ => Tri::Unknown,
+        }
+    }
+    fn subset(&self, o: &Self) -> bool {
+        match (&self.b, &o.b) {
+            (Some((a, b)), Some((c, d))) => qcmp(c, a).is_le() && qcmp(b, d).is_le(),
+            _ => false,
+        }
+    }
+    fn interior(&self, o: &Self) -> bool {
+        match (&self.b, &o.b) {
+            (Some((a, b)), Some((c, d))) => qcmp(c, a).is_lt() && qcmp(b, d).is_lt(),
+            _ => false,
+        }
+    }
+    fn disjoint(&self, o: &Self) -> bool {
+        match (&self.b, &o.b) {
+            (Some((a, b)), Some((c, d))) => qcmp(b, c).is_lt() || qcmp(d, a).is_lt(),
+            _ => false,
         }
     }
 }
