@@ -273,31 +273,28 @@ fn write_out(path: &Path, text: &str, force: bool) -> Result<(), (i32, String)> 
     })
 }
 
+/// One summary line: verdict, id, the enclosure with its bound, then the statement.
 fn claim_line(c: &Claim) -> String {
-    let enc = c
-        .enclosure
-        .as_ref()
-        .map(|e| e.display(8))
-        .unwrap_or_default();
+    let enc = match &c.enclosure {
+        Some(e) => e.display(8),
+        None if c.arithmetic == "exact" => "exact identity".into(),
+        None => "—".into(),
+    };
     let bound = c
         .bound
         .as_ref()
         .map(|b| format!(" {}", b.display()))
         .unwrap_or_default();
-    let what = if enc.is_empty() {
-        String::new()
-    } else {
-        format!("  {enc}{bound}")
-    };
     let note = c
         .note
         .as_ref()
-        .map(|n| format!("  ({n})"))
+        .map(|n| format!(" ({n})"))
         .unwrap_or_default();
     format!(
-        "{:<17} {:<28} {}{what}{note}",
+        "{:<17} {:<28} {:<44} {}{note}",
         c.verdict.as_str(),
         c.id,
+        format!("{enc}{bound}"),
         c.statement
     )
 }
