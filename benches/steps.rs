@@ -71,6 +71,13 @@ fn bench_steps(c: &mut Criterion) {
             },
         );
     }
+    let mut cs = starts();
+    let mut rs = vec![0f64; N];
+    g.bench_function(BenchmarkId::new("ball", "mean-value, batched"), |bench| {
+        bench
+            .iter(|| balls.step_balls(std::hint::black_box(&mut cs), std::hint::black_box(&mut rs)))
+    });
+
     for bits in [128u32, 512] {
         let mut balls = gdcert::methods::batch::CubicMpfrBalls::new(&mu, bits);
         let mut cs: Vec<rug::Float> = starts()

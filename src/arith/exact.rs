@@ -13,9 +13,13 @@ use num_traits::{One, Signed, ToPrimitive, Zero};
 pub type Q = BigRational;
 
 /// Longest accepted numeral, in characters (guards the kernel against absurd inputs).
-pub const MAX_NUMERAL_LEN: usize = 20_000;
+pub const MAX_NUMERAL_LEN: usize = 2_500;
 /// Largest accepted decimal or binary exponent in a numeral.
 pub const MAX_EXPONENT: i64 = 20_000;
+
+/// Most fractional digits [`format_exact`] writes in decimal form (the 128-bit binary values of
+/// ordinary magnitude fit).
+pub const LONGEST_DECIMAL: u64 = 150;
 
 /// The rational `n`.
 pub fn q_int(n: i64) -> Q {
@@ -175,7 +179,9 @@ pub fn is_decimal(q: &Q) -> bool {
 }
 
 /// Exact text of `q`: a finite decimal when `q` has one (every binary float does), else `p/q`.
-/// [`parse_q`] reads it back to the same rational.
+/// A dyadic rational `m/2^k` whose decimal would need more than [`LONGEST_DECIMAL`] fractional digits
+/// (long MPFR mantissas, tiny magnitudes) is written `m*2^-k` instead, which is about three times
+/// shorter. [`parse_q`] reads every form back to the same rational.
 pub fn format_exact(q: &Q) -> String {
     if q.is_integer() {
         return q.numer().to_string();
@@ -195,6 +201,9 @@ pub fn format_exact(q: &Q) -> String {
     while d.is_multiple_of(&five) {
         d /= &five;
         fives += 1;
+    }
+    if fives == 0 && twos > LONGEST_DECIMAL {
+        return format!("{}*2^-{twos}", q.numer());
     }
     let k = twos.max(fives);
     let scaled = (q * Q::from_integer(pow10(k))).to_integer();
@@ -404,12 +413,23 @@ mod tests {
 
     #[test]
     fn exact_format_round_trips() {
-        for s in ["0.1", "3/2", "-7/3", "0.73129", "12", "-0.000001", "1e-30"] {
+        for s in [
+            "0.1",
+            "3/2",
+            "-7/3",
+            "0.73129",
+            "12",
+            "-0.000001",
+            "1e-30",
+            "3*2^-400",
+            "-5*2^-151",
+        ] {
             let q = parse_q(s).unwrap();
             assert_eq!(parse_q(&format_exact(&q)).unwrap(), q, "{s}");
         }
         assert_eq!(format_exact(&q_frac(3, 8)), "0.375");
         assert_eq!(format_exact(&q_frac(-1, 3)), "-1/3");
+        assert_eq!(format_exact(&(q_int(3) * pow2(-400))), "3*2^-400");
         let x = q_from_f64(0.1).unwrap();
         assert_eq!(parse_q(&format_exact(&x)).unwrap(), x);
     }

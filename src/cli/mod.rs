@@ -182,11 +182,13 @@ fn certify(
         Ok(a) => a,
         Err(m) => return usage(&format!("--arith: {m}")),
     };
-    if !(crate::arith::mpfr::MIN_PREC..=crate::arith::mpfr::MAX_PREC).contains(&max_bits) {
+    if !(crate::arith::mpfr::MIN_PREC..=crate::methods::escalation::MAX_RUN_BITS)
+        .contains(&max_bits)
+    {
         return usage(&format!(
             "--max-bits must be between {} and {}",
             crate::arith::mpfr::MIN_PREC,
-            crate::arith::mpfr::MAX_PREC
+            crate::methods::escalation::MAX_RUN_BITS
         ));
     }
     let (label, text) = match instance_path {

@@ -7,7 +7,7 @@ use super::checks::{
 use super::{ClaimCheck, Malformed};
 use crate::arith::exact::Q;
 use crate::arith::{q_frac, q_int, Enclosure, RatInterval, Ring};
-use crate::certificate::{Certificate, Claim, Role, Witness};
+use crate::certificate::{Certificate, Claim, Role, Verdict, Witness};
 use crate::spec::two_factor::*;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -40,7 +40,7 @@ fn bits_of(claim: &Claim) -> u32 {
             .strip_prefix("mpfr:")
             .and_then(|b| b.parse::<u32>().ok())
             .unwrap_or(53)
-            .min(1 << 16),
+            .min(4096),
     };
     p + 64
 }
@@ -66,7 +66,14 @@ pub fn check(cert: &Certificate) -> Result<Vec<ClaimCheck>, Malformed> {
         catapult,
         orbits: RefCell::new(BTreeMap::new()),
     };
-    Ok(cert
+    let groups: Vec<String> = match cert.instance.params.get("claims") {
+        Some(g) => g.split(',').map(|x| x.trim().to_string()).collect(),
+        None => ["T0", "T1", "T2", "T3", "T4"]
+            .iter()
+            .map(|x| x.to_string())
+            .collect(),
+    };
+    let mut out: Vec<ClaimCheck> = cert
         .claims
         .iter()
         .map(|c| {
@@ -80,7 +87,18 @@ pub fn check(cert: &Certificate) -> Result<Vec<ClaimCheck>, Malformed> {
                 },
             }
         })
-        .collect())
+        .collect();
+    for id in required_claims(&ctx, &groups) {
+        if cert.claim(id).is_none() {
+            out.push(ClaimCheck {
+                id: id.to_string(),
+                verdict: Verdict::Undecided,
+                ok: false,
+                reason: "missing: the theorem states this claim for this instance".into(),
+            });
+        }
+    }
+    Ok(out)
 }
 
 fn point(v: Q) -> Option<RatInterval> {
@@ -544,14 +562,15 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
             if *mu >= two {
                 return Err("needs μ < 2".into());
             }
+            // Bounds on the kernel's work: at most the engine's largest quadrature.
             if breakpoints.len() < 2
-                || breakpoints.len() > 4097
+                || breakpoints.len() > 2049
                 || *order < 2
-                || *order > 40
+                || *order > 16
                 || *bits < 64
-                || *bits > 8192
+                || *bits > 1024
             {
-                return Err("quadrature parameters out of range (1..4096 pieces, order 2..40, bits 64..8192)".into());
+                return Err("quadrature parameters out of range (1..2048 pieces, order 2..16, bits 64..1024)".into());
             }
             let mut b = vec![];
             for s in breakpoints {
@@ -741,13 +760,14 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
             }
             let one = q_int(1);
             let mu2r2 = mu * mu * &r_bar * &r_bar;
-            if !(rho < one
+            if !(rho >= q_int(0)
+                && rho < one
                 && delta < one
                 && delta >= q_int(0)
                 && mu2r2 <= one
                 && mu2r2.clone() / (q_int(1) - &rho * &rho) <= delta)
             {
-                return Err("needs ρ < 1, 0 <= δ < 1, μ²r̄² ≤ 1 and μ²r̄²/(1 − ρ²) ≤ δ".into());
+                return Err("needs 0 <= ρ < 1, 0 <= δ < 1, μ²r̄² ≤ 1 and μ²r̄²/(1 − ρ²) ≤ δ".into());
             }
             let q_all = q_box * &RatInterval::new(one.clone() - &delta, one.clone(), bits);
             let factor = residual_factor(mu, &r_box, &q_all).abs();
@@ -781,6 +801,109 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
         }
     };
     conclude(c, e)
+}
+
+/// The claims the theorem states for this instance and these claim groups; a certificate must hold
+/// every one (undecided ones included), so that no claim can be dropped silently. This mirrors the
+/// regimes of `applies` and of the engine; the period-3 claims are optional just above 1.44, where
+/// no 3-cycle exists before μ₃ ≈ 1.45044.
+fn required_claims(ctx: &Ctx<'_>, groups: &[String]) -> Vec<&'static str> {
+    let mu = &ctx.mu;
+    let (half, one, two) = (q_frac(1, 2), q_int(1), q_int(2));
+    let has = |g: &str| groups.iter().any(|x| x == g);
+    let mut r = vec![];
+    if has("T0") {
+        r.extend([
+            "T0.imbalance",
+            "T0.residual",
+            "T0.sum_difference",
+            "T0.balanced_slice",
+            "T0.hessian",
+        ]);
+    }
+    let cycle3 = *mu >= q_frac(14505, 10000);
+    if has("T1") {
+        r.push("T1.cubic_fixed_points");
+        if *mu <= half {
+            r.push("T1.monotone");
+        } else if *mu < one {
+            r.push("T1.fixed_point");
+        } else if *mu == one {
+            r.push("T1.flip");
+        } else {
+            r.extend([
+                "T1.cycle2",
+                "T1.cycle2.multiplier",
+                "T1.cycle2.closed_form",
+                "T1.cycle2_factorization",
+                "T1.cycle2_multipliers",
+            ]);
+            if has("T3") {
+                r.push("T3.cycle2.transverse");
+            }
+        }
+        r.push(if *mu <= two {
+            "T1.invariant_interval"
+        } else {
+            "T1.hyp.mu_at_most_2"
+        });
+        if *mu == two {
+            r.push("T1.chebyshev_conjugacy");
+        }
+        if cycle3 {
+            r.extend(["T1.cycle3", "T1.cycle3.multiplier"]);
+            if has("T3") {
+                r.push("T3.cycle3.transverse");
+            }
+            if *mu <= two {
+                r.push("T1.chaos");
+            }
+        }
+        let x0_inside = &ctx.x0 * &ctx.x0 <= invariant_endpoint_sq(mu);
+        r.push(if x0_inside && *mu <= two {
+            "T1.orbit_bounded"
+        } else {
+            "T1.escape"
+        });
+    }
+    if has("T2") {
+        r.extend(["T2.hyp.mu_range", "T2.hyp.factor_positive"]);
+        if *mu < two {
+            r.extend([
+                "T2.invariance",
+                "T2.factor_square",
+                "T2.factor_lower_bound",
+                "T2.angle_map",
+                "T2.minimisers_on_ellipse",
+                "T2.transverse_exponent",
+                "T2.transverse_closed_form",
+            ]);
+        }
+    }
+    if has("T3") {
+        r.extend(["T3.fixed_point", "T3.symmetric_cycle"]);
+        if *mu > one {
+            r.extend(["T3.cycle2.planar", "T3.cycle2.planar_transverse"]);
+        }
+    }
+    if has("T4") {
+        if let Some(start) = &ctx.catapult {
+            r.push("T4.hyp.inside");
+            if *mu < two {
+                r.push("T4.hyp.unstable_start");
+                let w0 = sum_of_squares(start);
+                if ellipse_phi(mu, start) < q_int(0) && w0 > q_int(2) / mu && w0 < q_int(4) / mu {
+                    r.extend([
+                        "T4.orbit",
+                        "T4.loss_increase",
+                        "T4.convergence",
+                        "T4.final_sharpness",
+                    ]);
+                }
+            }
+        }
+    }
+    r
 }
 
 /// Whether claim `id` belongs to the theorem on this instance: the regime in which the theorem

@@ -79,17 +79,36 @@ impl CubicBalls {
         (cn, rn)
     }
 
+    /// One step of every ball `(c[i], r[i])`, in place (structure of arrays, which vectorises).
+    pub fn step_balls(&self, c: &mut [f64], r: &mut [f64]) {
+        for (ci, ri) in c.iter_mut().zip(r.iter_mut()) {
+            let (cn, rn) = self.step_ball(*ci, *ri);
+            *ci = cn;
+            *ri = rn;
+        }
+    }
+
     /// One step of every interval in `xs`, in place. Each new interval contains the image of the
     /// old one; an interval that is not finite becomes `ENTIRE`.
     pub fn step_all(&self, xs: &mut [Interval]) {
-        for x in xs.iter_mut() {
-            let (lo, hi) = (x.inf(), x.sup());
-            let c = 0.5 * (lo + hi);
-            // r >= max(hi - c, c - lo): the round-to-nearest differences moved up one ulp.
-            let r = (hi - c).max(c - lo).next_up();
-            let (cn, rn) = self.step_ball(c, r);
-            let a = (cn - rn).next_down();
-            let b = (cn + rn).next_up();
+        self.iterate_all(xs, 1);
+    }
+
+    /// `steps` steps of every interval in `xs`, in place, in ball form between the conversions.
+    pub fn iterate_all(&self, xs: &mut [Interval], steps: usize) {
+        // To balls: c = fl((lo + hi)/2) and r >= max(hi − c, c − lo) (round-to-nearest differences
+        // moved up one ulp).
+        let mut c: Vec<f64> = xs.iter().map(|x| 0.5 * (x.inf() + x.sup())).collect();
+        let mut r: Vec<f64> = xs
+            .iter()
+            .zip(&c)
+            .map(|(x, &m)| (x.sup() - m).max(m - x.inf()).next_up())
+            .collect();
+        for _ in 0..steps {
+            self.step_balls(&mut c, &mut r);
+        }
+        for ((x, &m), &rad) in xs.iter_mut().zip(&c).zip(&r) {
+            let (a, b) = ((m - rad).next_down(), (m + rad).next_up());
             *x = if a.is_finite() && b.is_finite() {
                 Interval::try_from((a, b)).unwrap_or(Interval::ENTIRE)
             } else {

@@ -17,6 +17,9 @@ pub enum ArithChoice {
 
 /// Default cap of precision escalation, in bits.
 pub const DEFAULT_MAX_BITS: u32 = 2048;
+/// Largest precision a run may use, in bits: certificates stay readable by the kernel in seconds
+/// (its exact arithmetic grows with the length of the numbers).
+pub const MAX_RUN_BITS: u32 = 4096;
 
 impl ArithChoice {
     /// Parses `interval`, `f64` or `mpfr:BITS` (24 <= BITS <= 65536).
@@ -31,11 +34,10 @@ impl ArithChoice {
                 let b: u32 = bits
                     .parse()
                     .map_err(|_| format!("`{s}`: BITS must be an integer, e.g. mpfr:128"))?;
-                if !(crate::arith::mpfr::MIN_PREC..=crate::arith::mpfr::MAX_PREC).contains(&b) {
+                if !(crate::arith::mpfr::MIN_PREC..=MAX_RUN_BITS).contains(&b) {
                     return Err(format!(
-                        "`{s}`: BITS must be between {} and {}",
-                        crate::arith::mpfr::MIN_PREC,
-                        crate::arith::mpfr::MAX_PREC
+                        "`{s}`: BITS must be between {} and {MAX_RUN_BITS}",
+                        crate::arith::mpfr::MIN_PREC
                     ));
                 }
                 Ok(ArithChoice::Mpfr(b))

@@ -80,7 +80,7 @@ pub fn assemble(
     .seal()
 }
 
-/// The exact endpoints of an enclosure, widened for publication by `2^-(p-6)` of its magnitude plus
+/// The exact endpoints of an enclosure, widened for publication by `2^-(min(p, 960)-6)` of its magnitude plus
 /// `2^-20` of its width and rounded outward to `p` significant bits. The widening leaves room for
 /// the kernel, which recomputes the same formula exactly or with its own series, to land inside.
 /// `None` when the value bounds nothing (an `f64` estimate, an overflow).
@@ -97,7 +97,9 @@ pub fn publish<S: Arith>(x: &S) -> Option<(Q, Q)> {
     } else {
         mag
     };
-    let pad = mag * pow2(-(p as i64) + 6) + (hi.clone() - &lo) * pow2(-20);
+    // The relative pad stops shrinking at 2^-954, which the kernel's rounded operations (at most
+    // 4096 + 64 bits, 1024 for quadrature) stay well inside.
+    let pad = mag * pow2(-(p.min(960) as i64) + 6) + (hi.clone() - &lo) * pow2(-20);
     let lo = crate::arith::ratinterval::round_rel(&(lo - &pad), p, false);
     let hi = crate::arith::ratinterval::round_rel(&(hi + &pad), p, true);
     Some((lo, hi))

@@ -426,6 +426,16 @@ fn krawczyk_witness<S: Arith, const N: usize>(
     })
 }
 
+/// Claims that could not be decided in this arithmetic: listed all the same, so that a certificate
+/// always holds the full set of claims its instance asks for.
+fn undecided_all(ids: &[&str], why: &str, arith: &str) -> ClaimGroup {
+    ClaimGroup(
+        ids.iter()
+            .map(|id| claim(id, Role::Conclusion, why, None, None, arith, Witness::None))
+            .collect(),
+    )
+}
+
 fn uses(claim: &str) -> Witness {
     Witness::Uses {
         claim: claim.into(),
@@ -449,15 +459,12 @@ impl Task for Cycle2Task {
         let p = match proof {
             Ok(p) => p,
             Err(why) => {
-                return ClaimGroup(vec![claim(
-                    "T1.cycle2",
-                    Role::Conclusion,
-                    format!("no Krawczyk box found for the 2-cycle near {guess:.6}: {why}"),
-                    None,
-                    None,
-                    &arith,
-                    Witness::None,
-                )]);
+                let why = format!("no Krawczyk box found for the 2-cycle near {guess:.6}: {why}");
+                let mut ids = vec!["T1.cycle2", "T1.cycle2.multiplier", "T1.cycle2.closed_form"];
+                if self.transverse {
+                    ids.push("T3.cycle2.transverse");
+                }
+                return undecided_all(&ids, &why, &arith);
             }
         };
         let x = &p.boxed[0];
@@ -583,19 +590,21 @@ impl Task for Cycle3Task {
             }
         }
         let Some(p) = found else {
-            return ClaimGroup(if expected {
-                vec![claim(
-                    "T1.cycle3",
-                    Role::Conclusion,
-                    "no period-3 orbit could be proved at this precision",
-                    None,
-                    None,
-                    &arith,
-                    Witness::None,
-                )]
-            } else {
-                vec![]
-            });
+            if !expected {
+                return ClaimGroup(vec![]);
+            }
+            let mut ids = vec!["T1.cycle3", "T1.cycle3.multiplier"];
+            if self.transverse {
+                ids.push("T3.cycle3.transverse");
+            }
+            if *mu <= q_int(2) {
+                ids.push("T1.chaos");
+            }
+            return undecided_all(
+                &ids,
+                "no period-3 orbit could be proved at this precision",
+                &arith,
+            );
         };
         let x = &p.boxed[0];
         let c = map.constants(unit);
@@ -797,7 +806,7 @@ impl Task for TransverseTask {
             &arith,
             Witness::Quadrature {
                 order: QUAD_ORDER as u32,
-                bits: unit.precision() + 48,
+                bits: (unit.precision() + 48).min(1024),
                 breakpoints: q.breakpoints.iter().map(format_exact).collect(),
             },
         )];
@@ -862,15 +871,11 @@ impl Task for PlanarCycle2Task {
         let arith = unit.arith_name();
         let cubic = Cubic { mu: mu.clone() };
         let fail = |why: String| {
-            ClaimGroup(vec![claim(
-                "T3.cycle2.planar",
-                Role::Conclusion,
-                why,
-                None,
-                None,
+            undecided_all(
+                &["T3.cycle2.planar", "T3.cycle2.planar_transverse"],
+                &why,
                 &arith,
-                Witness::None,
-            )])
+            )
         };
         let guess = two_cycle_guess(crate::arith::exact::q_to_f64(mu));
         let Ok(p1) = prove_periodic_point(&cubic, unit, 2, [guess]) else {
@@ -1173,18 +1178,17 @@ impl Task for CatapultTask {
                     uses("T4.convergence"),
                 ));
             }
-            _ => out.push(claim(
-                "T4.convergence",
-                Role::Conclusion,
-                format!(
-                    "no invariant contraction box found within {} steps",
-                    self.max_steps
-                ),
-                None,
-                None,
-                &arith,
-                Witness::None,
-            )),
+            _ => out.extend(
+                undecided_all(
+                    &["T4.convergence", "T4.final_sharpness"],
+                    &format!(
+                        "no invariant contraction box found within {} steps",
+                        self.max_steps
+                    ),
+                    &arith,
+                )
+                .0,
+            ),
         }
         ClaimGroup(out)
     }
