@@ -1,6 +1,16 @@
 //! One step of the balanced cubic `x ← (1+μ)x − μx³` (μ = 6/5) in each arithmetic, on a batch of
 //! 1024 orbits, so every figure is per orbit-step and comparable with the f64 baseline measured in
 //! the same run. `benches/ratios.py` turns criterion's estimates into the table of the README.
+//!
+//! * `generic` is `methods::mean_value::Prepared::mv_step`, the code `certify` runs: forward
+//!   differentiation and interval operations through the scalar trait. With inari every operation
+//!   switches the x86 rounding mode twice; with MPFR every operation allocates.
+//! * `batched` is `methods::batch`: the mean-value form in midpoint-radius form, rounded to nearest,
+//!   with a priori bounds on every rounding error, over many orbits at once. `ball` keeps the balls
+//!   in two arrays (it vectorises); `inari` converts from and to inari intervals around the step;
+//!   `mpfr*` keeps an MPFR centre and an f64 radius and costs three MPFR operations a step, which is
+//!   where its time goes (about 50 ns each at 128 bits here), so the 30× target for MPFR-128 is out of
+//!   reach of MPFR itself.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use gdcert::arith::{q_frac, Interval, MpfrInterval, Ring};
