@@ -145,6 +145,18 @@ pub fn prove_periodic_point<M: Dynamics<N>, S: Arith, const N: usize>(
     period: usize,
     guess: [f64; N],
 ) -> Result<PeriodicPoint<S, N>, KrawczykFailure> {
+    let start = guess.map(|v| unit.constant(&q_from_f64(v).unwrap_or_default()));
+    prove_periodic_point_from(map, unit, period, start)
+}
+
+/// As [`prove_periodic_point`], from a starting point given in the working arithmetic (its midpoint
+/// is used), for guesses that need more than binary64 to tell the orbit from a nearby one.
+pub fn prove_periodic_point_from<M: Dynamics<N>, S: Arith, const N: usize>(
+    map: &M,
+    unit: &S,
+    period: usize,
+    guess: [S; N],
+) -> Result<PeriodicPoint<S, N>, KrawczykFailure> {
     let c: Vec<S> = map.constants(unit);
     let cd: Vec<Dual<S, N>> = map.constants(&Dual::cst(unit.clone()));
     let prec = unit.precision();
@@ -152,7 +164,7 @@ pub fn prove_periodic_point<M: Dynamics<N>, S: Arith, const N: usize>(
 
     // Newton iteration on points, with the f64 inverse of the midpoint Jacobian.
     let to_point = |v: f64| unit.constant(&q_from_f64(v).unwrap_or_default());
-    let mut m: [S; N] = guess.map(to_point);
+    let mut m: [S; N] = guess.map(|v| v.midpoint());
     let mut converged = false;
     for _ in 0..80 {
         let (fm, jm) = compose_with_jacobian(map, &cd, &m, period);
@@ -180,7 +192,13 @@ pub fn prove_periodic_point<M: Dynamics<N>, S: Arith, const N: usize>(
             return Err(KrawczykFailure::NoConvergence);
         }
         m = next;
-        if step_size <= tol {
+        // Rounding limits the attainable step to about ‖C‖ times the working precision (ill
+        // conditioned zeros, near a bifurcation, settle above `tol`).
+        let cnorm = ci
+            .iter()
+            .map(|row| row.iter().map(|v| v.abs()).sum::<f64>())
+            .fold(1f64, f64::max);
+        if step_size <= tol * cnorm {
             converged = true;
             break;
         }

@@ -21,7 +21,9 @@ use crate::arith::{q_frac, q_int, Arith};
 use crate::certificate::{Bound, Claim, Encl, Role, Witness};
 use crate::methods::escalation::{run_at, run_escalating, Task};
 use crate::methods::identity::identity_holds;
-use crate::methods::krawczyk::{compose, krawczyk_operator, prove_periodic_point, PeriodicPoint};
+use crate::methods::krawczyk::{
+    compose, krawczyk_operator, prove_periodic_point, prove_periodic_point_from, PeriodicPoint,
+};
 use crate::methods::mean_value::{Orbit, Prepared};
 use crate::methods::quadrature::integrate_adaptive;
 use crate::spec::two_factor::*;
@@ -387,8 +389,12 @@ struct Cycle2Task {
     transverse: bool,
 }
 
-fn two_cycle_guess(mu: f64) -> f64 {
-    ((mu + 1.0 - ((mu - 1.0) * (mu + 3.0)).sqrt()) / (2.0 * mu)).sqrt()
+/// The point `x_-` of the balanced 2-cycle, `x_-² = (μ + 1 − √((μ−1)(μ+3)))/(2μ)`, evaluated in the
+/// working arithmetic: a starting guess for Krawczyk that stays apart from the fixed point 1 even
+/// when μ is within 10^-30 of 1 (the proof does not rely on the formula).
+fn two_cycle_guess<S: Arith>(mu: &Q, unit: &S) -> S {
+    let disc = unit.constant(&((mu - q_int(1)) * (mu + q_int(3)))).sqrt();
+    ((unit.constant(&(mu + q_int(1))) - disc) / unit.constant(&(q_int(2) * mu))).sqrt()
 }
 
 fn box_encl<S: Arith, const N: usize>(x: &[S; N]) -> Option<Vec<Encl>> {
@@ -453,8 +459,9 @@ impl Task for Cycle2Task {
         let mu = &self.mu;
         let map = Cubic { mu: mu.clone() };
         let arith = unit.arith_name();
-        let guess = two_cycle_guess(crate::arith::exact::q_to_f64(mu));
-        let proof = prove_periodic_point(&map, unit, 2, [guess]);
+        let guess = two_cycle_guess(mu, unit);
+        let proof = prove_periodic_point_from(&map, unit, 2, [guess.clone()]);
+        let guess = guess.mid_f64();
         let attracting = mu * mu + q_int(2) * mu < q_int(4);
         let p = match proof {
             Ok(p) => p,
@@ -877,8 +884,7 @@ impl Task for PlanarCycle2Task {
                 &arith,
             )
         };
-        let guess = two_cycle_guess(crate::arith::exact::q_to_f64(mu));
-        let Ok(p1) = prove_periodic_point(&cubic, unit, 2, [guess]) else {
+        let Ok(p1) = prove_periodic_point_from(&cubic, unit, 2, [two_cycle_guess(mu, unit)]) else {
             return fail("the balanced 2-cycle could not be proved at this precision".into());
         };
         // Planar box X × X around (m, m), preconditioned by the symmetric f64 inverse of G'(m, m).
