@@ -45,20 +45,26 @@ impl<'m, M: Dynamics<N>, S: Arith, const N: usize> Prepared<'m, M, S, N> {
         let dx: [S; N] = std::array::from_fn(|i| x[i].clone() - &c[i]);
         std::array::from_fn(|i| {
             let mut y = fc[i].clone();
+            // Σ_j |J_ij|·|c_j|: moving the centre by a relative u moves the form by about u times it.
+            let mut moved = 0f64;
             for (j, d) in dx.iter().enumerate() {
                 y = y + &(jac[i][j].clone() * d);
+                moved += (jac[i][j].mid_f64().abs() + jac[i][j].width_f64())
+                    * (c[j].mid_f64().abs() + c[j].width_f64());
             }
-            inflate(&y)
+            inflate(&y, moved)
         })
     }
 }
 
-/// Widens an enclosure by `2^-(p-4)` of its magnitude plus `2^-40` of its width: a few units in
-/// the last place, so that an exact recomputation of the same form with the exact centre lands
-/// inside. (Any widening keeps an enclosure valid; the amount is computed in `f64`.)
-pub fn inflate<S: Arith>(y: &S) -> S {
+/// Widens an enclosure by `2^-(p-4)` of its magnitude and of `moved`, plus `2^-40` of its width.
+/// The mean-value form `F(c) + J(X)(X − c)` depends on the centre; a checker that recomputes it
+/// exactly with the exact midpoint `m`, which differs from the engine's `c` by at most `2^-p|c|`,
+/// can land up to `2|J||c − m|` outside. `moved = Σ_j |J_ij||c_j|` covers that with room to spare.
+/// (Any widening keeps an enclosure valid; the amount is computed in `f64`.)
+pub fn inflate<S: Arith>(y: &S, moved: f64) -> S {
     let p = y.precision().min(1000) as i32;
-    let mag = y.mid_f64().abs() + y.width_f64();
+    let mag = y.mid_f64().abs() + y.width_f64() + moved;
     y.widen(mag * 2f64.powi(4 - p) + y.width_f64() * 2f64.powi(-40))
 }
 
@@ -136,7 +142,7 @@ mod tests {
     #[test]
     fn inflation_is_a_few_ulps() {
         let x = MpfrInterval::unit(128).constant(&q_frac(1, 3));
-        let y = inflate(&x);
+        let y = inflate(&x, 0.0);
         assert!(x.subset(&y) && y.width_f64() < 1e-35);
     }
 }
