@@ -7,6 +7,7 @@ pub mod arith;
 pub mod certificate;
 pub mod cli;
 pub mod kernel;
+pub mod linalg;
 pub mod methods;
 pub mod progress;
 pub mod spec;

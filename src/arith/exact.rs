@@ -336,6 +336,33 @@ pub fn q_to_f64_directed(q: &Q, up: bool) -> f64 {
     }
 }
 
+/// The exact hexadecimal text of a finite binary64 (`0x1.8p-3`, `-0x1.91eb851eb851fp+1`), about half
+/// as long as its decimal expansion; [`parse_q`] reads it back exactly. `None` for NaN and infinities.
+pub fn format_f64_hex(x: f64) -> Option<String> {
+    if !x.is_finite() {
+        return None;
+    }
+    if x == 0.0 {
+        return Some("0".into());
+    }
+    let bits = x.to_bits();
+    let sign = if bits >> 63 == 1 { "-" } else { "" };
+    let exp = ((bits >> 52) & 0x7ff) as i64;
+    let frac = bits & ((1u64 << 52) - 1);
+    let (lead, e) = if exp == 0 {
+        (0, -1022)
+    } else {
+        (1, exp - 1023)
+    };
+    let digits = format!("{frac:013x}");
+    let digits = digits.trim_end_matches('0');
+    Some(if digits.is_empty() {
+        format!("{sign}0x{lead}p{e:+}")
+    } else {
+        format!("{sign}0x{lead}.{digits}p{e:+}")
+    })
+}
+
 /// Converts a GMP integer to a `num-bigint` one.
 pub fn bigint_from_rug(i: &rug::Integer) -> BigInt {
     let digits = i.to_digits::<u32>(rug::integer::Order::Lsf);
@@ -371,6 +398,65 @@ pub fn q_from_float(f: &rug::Float) -> Option<Q> {
     }
     let (m, e) = f.to_integer_exp()?;
     Some(Q::from_integer(bigint_from_rug(&m)) * pow2(e as i64))
+}
+
+// Exact arithmetic on rationals with fast paths for dyadic operands (denominators powers of two),
+// which avoid the gcd computations of general rationals.
+
+/// `k` when `q = n/2^k` in lowest terms.
+pub fn dyadic_exp(q: &Q) -> Option<u64> {
+    let d = q.denom();
+    let tz = d.trailing_zeros()?;
+    (d.bits() == tz + 1).then_some(tz)
+}
+
+/// `n/2^k` in lowest terms, without a general gcd.
+pub fn dyadic(n: BigInt, k: u64) -> Q {
+    if n.is_zero() {
+        return Q::new_raw(n, BigInt::one());
+    }
+    let tz = n.trailing_zeros().unwrap_or(0).min(k);
+    Q::new_raw(n >> tz, BigInt::one() << (k - tz))
+}
+
+/// `a·b`; exact, with a fast path for dyadic operands (no gcd).
+pub fn qmul(a: &Q, b: &Q) -> Q {
+    match (dyadic_exp(a), dyadic_exp(b)) {
+        (Some(i), Some(j)) => dyadic(a.numer() * b.numer(), i + j),
+        _ => a * b,
+    }
+}
+
+/// `a + b`; exact, with a fast path for dyadic operands (no gcd).
+pub fn qadd(a: &Q, b: &Q) -> Q {
+    match (dyadic_exp(a), dyadic_exp(b)) {
+        (Some(i), Some(j)) => {
+            let k = i.max(j);
+            dyadic((a.numer() << (k - i)) + (b.numer() << (k - j)), k)
+        }
+        _ => a + b,
+    }
+}
+
+pub fn qsub(a: &Q, b: &Q) -> Q {
+    match (dyadic_exp(a), dyadic_exp(b)) {
+        (Some(i), Some(j)) => {
+            let k = i.max(j);
+            dyadic((a.numer() << (k - i)) - (b.numer() << (k - j)), k)
+        }
+        _ => a - b,
+    }
+}
+
+/// The order of `a` and `b`, with a fast path for dyadic operands (no cross multiplication).
+pub fn qcmp(a: &Q, b: &Q) -> std::cmp::Ordering {
+    match (dyadic_exp(a), dyadic_exp(b)) {
+        (Some(i), Some(j)) => {
+            let k = i.max(j);
+            (a.numer() << (k - i)).cmp(&(b.numer() << (k - j)))
+        }
+        _ => a.cmp(b),
+    }
 }
 
 #[cfg(test)]
@@ -446,6 +532,16 @@ mod tests {
         let lo = parse_q(&format_directed(&tiny, 4, false)).unwrap();
         let hi = parse_q(&format_directed(&tiny, 4, true)).unwrap();
         assert!(lo <= tiny && tiny <= hi);
+    }
+
+    #[test]
+    fn hex_text_is_exact() {
+        for x in [0.1, -2.5, 1e-310, f64::MAX, 3.0, -0.0, 1.0 / 3.0] {
+            let t = format_f64_hex(x).unwrap();
+            assert_eq!(parse_q(&t).unwrap(), q_from_f64(x).unwrap(), "{x} -> {t}");
+        }
+        assert_eq!(format_f64_hex(0.375).unwrap(), "0x1.8p-2");
+        assert!(format_f64_hex(f64::NAN).is_none());
     }
 
     #[test]

@@ -14,7 +14,7 @@
 //! - `π`: Machin's formula `16 atan(1/5) - 4 atan(1/239)`, alternating series;
 //! - `acosh x = ln(x + sqrt(x² - 1))`.
 
-use super::exact::{pow2, q_int, Q};
+use super::exact::{dyadic, pow2, q_int, qadd, qcmp, qmul, qsub, Q};
 use super::{Arith, Elementary, Enclosure, Field, Ring, Tri};
 use num_bigint::BigInt;
 use num_traits::{One, Signed, ToPrimitive, Zero};
@@ -63,62 +63,6 @@ pub fn round_rel(q: &Q, bits: u32, up: bool) -> Q {
     } else {
         let m = div_round(q.numer(), &(q.denom() << (-shift) as u64), up);
         Q::from_integer(m << (-shift) as u64)
-    }
-}
-
-/// `k` when `q = n/2^k` in lowest terms.
-fn dyadic_exp(q: &Q) -> Option<u64> {
-    let d = q.denom();
-    let tz = d.trailing_zeros()?;
-    (d.bits() == tz + 1).then_some(tz)
-}
-
-/// `n/2^k` in lowest terms, without a general gcd.
-fn dyadic(n: BigInt, k: u64) -> Q {
-    if n.is_zero() {
-        return Q::new_raw(n, BigInt::one());
-    }
-    let tz = n.trailing_zeros().unwrap_or(0).min(k);
-    Q::new_raw(n >> tz, BigInt::one() << (k - tz))
-}
-
-/// `a·b`; exact, with a fast path for dyadic operands (no gcd).
-fn qmul(a: &Q, b: &Q) -> Q {
-    match (dyadic_exp(a), dyadic_exp(b)) {
-        (Some(i), Some(j)) => dyadic(a.numer() * b.numer(), i + j),
-        _ => a * b,
-    }
-}
-
-/// `a + b`; exact, with a fast path for dyadic operands (no gcd).
-fn qadd(a: &Q, b: &Q) -> Q {
-    match (dyadic_exp(a), dyadic_exp(b)) {
-        (Some(i), Some(j)) => {
-            let k = i.max(j);
-            dyadic((a.numer() << (k - i)) + (b.numer() << (k - j)), k)
-        }
-        _ => a + b,
-    }
-}
-
-fn qsub(a: &Q, b: &Q) -> Q {
-    match (dyadic_exp(a), dyadic_exp(b)) {
-        (Some(i), Some(j)) => {
-            let k = i.max(j);
-            dyadic((a.numer() << (k - i)) - (b.numer() << (k - j)), k)
-        }
-        _ => a - b,
-    }
-}
-
-/// The order of `a` and `b`, with a fast path for dyadic operands (no cross multiplication).
-fn qcmp(a: &Q, b: &Q) -> std::cmp::Ordering {
-    match (dyadic_exp(a), dyadic_exp(b)) {
-        (Some(i), Some(j)) => {
-            let k = i.max(j);
-            (a.numer() << (k - i)).cmp(&(b.numer() << (k - j)))
-        }
-        _ => a.cmp(b),
     }
 }
 

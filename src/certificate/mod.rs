@@ -284,6 +284,36 @@ pub enum Witness {
         bits: u32,
         breakpoints: Vec<String>,
     },
+    /// Approximate eigenpairs of the symmetric matrix `matrix` (row-major `n×n` eigenvectors as
+    /// columns, eigenvalues ascending), from which the kernel recomputes the residual bound with
+    /// `method` (`exact` rational arithmetic, or `mpfr:BITS` correctly rounded dot products).
+    EigenBasis {
+        matrix: String,
+        values: Vec<String>,
+        vectors: Vec<String>,
+        shift: String,
+        method: String,
+    },
+    /// An approximate SVD `A ≈ UΣVᵀ` of `matrix` (`m×m` and `n×n` row-major, singular values
+    /// descending), from which the kernel builds a basis of `[[0, A], [Aᵀ, 0]]`.
+    SvdBasis {
+        matrix: String,
+        values: Vec<String>,
+        u: Vec<String>,
+        v: Vec<String>,
+        method: String,
+    },
+    /// A congruence `X P (A − tI) Pᵀ Xᵀ` whose Gershgorin discs exclude 0: `factor` is `X`
+    /// (row-major), `perm[k]` the row of `A` moved to position k, `factor_kind` `unit_lower`
+    /// (det X = 1) or `eigenvectors` (X = Vᵀ with ‖XXᵀ − I‖ < 1, checked by the kernel).
+    Congruence {
+        matrix: String,
+        t: String,
+        perm: Vec<usize>,
+        factor: Vec<String>,
+        factor_kind: String,
+        method: String,
+    },
     /// An invariant contraction box `|r| <= r_bar`, `q ∈ [q_lo, q_hi]` of the reduced map entered by
     /// the last box of the orbit of claim `orbit`, with rate `rho` and imbalance drift `delta`.
     Contraction {
@@ -317,6 +347,18 @@ pub struct InstanceRecord {
     pub name: String,
     /// Every parameter, exactly, by its dotted key.
     pub params: BTreeMap<String, String>,
+    /// Matrices of the instance, exactly, by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub matrices: BTreeMap<String, MatrixRecord>,
+}
+
+/// A matrix, exactly: `entries` row-major, each an exact numeral.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatrixRecord {
+    pub rows: usize,
+    pub cols: usize,
+    pub entries: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -399,6 +441,17 @@ fn check_nums(path: &str, v: &[String]) -> Result<(), String> {
 
 /// Every numeral in the claims parses exactly (a certificate with `"lo": "nan"` is malformed).
 fn validate_numbers(c: &Certificate) -> Result<(), String> {
+    for (name, m) in &c.instance.matrices {
+        if m.entries.len() != m.rows.saturating_mul(m.cols) || m.rows == 0 || m.cols == 0 {
+            return Err(format!(
+                "instance.matrices.{name}: {} entries for a {}x{} matrix",
+                m.entries.len(),
+                m.rows,
+                m.cols
+            ));
+        }
+        check_nums(&format!("instance.matrices.{name}.entries"), &m.entries)?;
+    }
     for (i, cl) in c.claims.iter().enumerate() {
         let p = format!("claims[{i}] ({})", cl.id);
         if let Some(e) = &cl.enclosure {
@@ -434,6 +487,25 @@ fn validate_numbers(c: &Certificate) -> Result<(), String> {
             }
             Witness::Quadrature { breakpoints, .. } => {
                 check_nums(&format!("{w}.breakpoints"), breakpoints)?
+            }
+            Witness::EigenBasis {
+                values,
+                vectors,
+                shift,
+                ..
+            } => {
+                check_num(&format!("{w}.shift"), shift)?;
+                check_nums(&format!("{w}.values"), values)?;
+                check_nums(&format!("{w}.vectors"), vectors)?;
+            }
+            Witness::SvdBasis { values, u, v, .. } => {
+                check_nums(&format!("{w}.values"), values)?;
+                check_nums(&format!("{w}.u"), u)?;
+                check_nums(&format!("{w}.v"), v)?;
+            }
+            Witness::Congruence { t, factor, .. } => {
+                check_num(&format!("{w}.t"), t)?;
+                check_nums(&format!("{w}.factor"), factor)?;
             }
             Witness::Contraction {
                 r_bar,

@@ -92,6 +92,37 @@ Exit codes: 0 all CERTIFIED, 1 VIOLATED, 2 CONDITION_NOT_MET, 3 UNDECIDED, 64 us
         #[arg(long)]
         json: bool,
     },
+    /// Certify every eigenvalue (symmetric matrices) or singular value of a matrix file, with clusters,
+    /// inertia and norms, and write a certificate that `gdcert check` re-verifies.
+    #[command(after_help = "\
+FILE is CSV (rows of comma-separated numbers), JSON ([[...], ...] or {\"rows\", \"cols\", \"data\"}) or numpy
+.npy (f8, f4, i8, i4). Entries are read exactly: a decimal in CSV or JSON is that decimal, a float64 in
+.npy is its binary value. Without --symmetric or --singular: eigenvalues when the matrix is exactly
+symmetric, singular values otherwise.
+
+Exit codes: 0 everything certified, 3 something undecided (e.g. the sign of an eigenvalue near 0),
+64 usage, 65 bad matrix file (not square or not symmetric under --symmetric, NaN, ragged rows, empty),
+74 output not written.")]
+    Spectrum {
+        /// The matrix file (.csv, .json or .npy).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The matrix must be symmetric: enclose its eigenvalues (exit 65 if it is not symmetric).
+        #[arg(long)]
+        symmetric: bool,
+        /// Enclose the singular values.
+        #[arg(long)]
+        singular: bool,
+        /// Write the certificate to this file (refuses to replace a different file without --force).
+        #[arg(long, value_name = "FILE.json")]
+        out: Option<PathBuf>,
+        /// Allow --out to replace an existing different file.
+        #[arg(long)]
+        force: bool,
+        /// Print the certificate (JSON) on standard output instead of the summary.
+        #[arg(long)]
+        json: bool,
+    },
     /// Re-verify certificates in exact rational arithmetic (files, or directories searched for *.json).
     Check {
         /// Certificate files or directories.
@@ -140,6 +171,14 @@ pub fn main() -> i32 {
             force,
             json,
         ),
+        Command::Spectrum {
+            file,
+            symmetric,
+            singular,
+            out,
+            force,
+            json,
+        } => spectrum(&file, symmetric, singular, out.as_deref(), force, json),
         Command::Check {
             paths,
             verbose,
@@ -345,6 +384,170 @@ fn print_summary(
         print!("; certificate {}", p.display());
     }
     println!();
+}
+
+fn spectrum(
+    file: &Path,
+    symmetric: bool,
+    singular: bool,
+    out: Option<&Path>,
+    force: bool,
+    json: bool,
+) -> i32 {
+    use crate::theorems::spectrum::{assemble, certify_matrix, kernel_method, Mode};
+    let a = match crate::linalg::io::read_matrix(file) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("gdcert: {e}");
+            return EXIT_DATA;
+        }
+    };
+    let is_symmetric = a.asymmetry().is_none();
+    if symmetric && !a.is_square() {
+        eprintln!(
+            "gdcert: {}: --symmetric needs a square matrix, this one is {}x{}",
+            file.display(),
+            a.rows,
+            a.cols
+        );
+        return EXIT_DATA;
+    }
+    if symmetric && !is_symmetric {
+        if let Some((i, j)) = a.asymmetry() {
+            eprintln!(
+                "gdcert: {}: not symmetric: entry ({}, {}) is {} but entry ({}, {}) is {}",
+                file.display(),
+                i + 1,
+                j + 1,
+                crate::arith::format_exact(a.get(i, j)),
+                j + 1,
+                i + 1,
+                crate::arith::format_exact(a.get(j, i))
+            );
+        }
+        return EXIT_DATA;
+    }
+    if a.max_abs_f64() > 1e300 {
+        eprintln!(
+            "gdcert: {}: entries beyond 1e300 are out of range",
+            file.display()
+        );
+        return EXIT_DATA;
+    }
+    let mode = Mode {
+        eigen: symmetric || (!singular && is_symmetric),
+        singular: singular || (!symmetric && !is_symmetric),
+    };
+    let started = Instant::now();
+    crate::progress::start(&format!("spectrum {}", file.display()));
+    let report = certify_matrix(&a, mode);
+    crate::progress::finish();
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let (cert, text) = assemble(&name, &a, mode, report.claims.clone());
+    if let Some(path) = out {
+        if let Err((code, msg)) = write_out(path, &text, force) {
+            eprintln!("gdcert: {msg}");
+            return code;
+        }
+    }
+    if json {
+        print!("{text}");
+        return cert.verdict.exit_code();
+    }
+    println!(
+        "{}: {}x{} matrix, {}",
+        file.display(),
+        a.rows,
+        a.cols,
+        if is_symmetric {
+            "exactly symmetric"
+        } else {
+            "not symmetric"
+        }
+    );
+    let show = |lo: f64, hi: f64| {
+        format!(
+            "[{}, {}]",
+            crate::arith::exact::format_directed(
+                &crate::arith::exact::q_from_f64(lo).unwrap_or_default(),
+                16,
+                false
+            ),
+            crate::arith::exact::format_directed(
+                &crate::arith::exact::q_from_f64(hi).unwrap_or_default(),
+                16,
+                true
+            )
+        )
+    };
+    if let Some(s) = &report.spectrum {
+        println!(
+            "eigenvalues (ascending), every one enclosed: |λᵢ − λ̃ᵢ| ≤ δ = {:.3e}; the kernel re-verifies {}",
+            s.radius,
+            if kernel_method(a.rows) == "exact" { "in exact rational arithmetic" } else { "with MPFR dot products rounded outward" }
+        );
+        for (i, &(lo, hi)) in s.enclosures.iter().enumerate() {
+            let mid = 0.5 * lo + 0.5 * hi;
+            let rel = if mid != 0.0 {
+                (hi - lo) / mid.abs()
+            } else {
+                hi - lo
+            };
+            println!(
+                "  λ_{:<5} {}  (relative width {:.1e})",
+                i + 1,
+                show(lo, hi),
+                rel
+            );
+        }
+        let clusters: Vec<_> = s.clusters.iter().filter(|c| c.count > 1).collect();
+        if clusters.is_empty() {
+            println!("clusters: none (every eigenvalue is separated from the others)");
+        }
+        for c in clusters {
+            println!(
+                "  cluster λ_{}…λ_{}: {} eigenvalues in {}, not separated",
+                c.first + 1,
+                c.first + c.count,
+                c.count,
+                show(c.lo, c.hi)
+            );
+        }
+    }
+    if let Some(sv) = &report.singular {
+        println!("singular values (descending), every one enclosed:");
+        for (i, &(lo, hi)) in sv.enclosures.iter().enumerate() {
+            println!("  σ_{:<5} {}", i + 1, show(lo, hi));
+        }
+    }
+    for c in &cert.claims {
+        if ["inertia", "norm.spectral", "norm.frobenius"].contains(&c.id.as_str())
+            || c.verdict != crate::certificate::Verdict::Certified
+        {
+            if c.id.starts_with("eigenvalue.")
+                || c.id.starts_with("singular_value.")
+                || c.id.starts_with("cluster.")
+            {
+                continue;
+            }
+            println!("{}", claim_line(c));
+        }
+    }
+    print!(
+        "verdict: {} ({} claims, {:.2} s, exit {})",
+        cert.verdict,
+        cert.claims.len(),
+        started.elapsed().as_secs_f64(),
+        cert.verdict.exit_code()
+    );
+    if let Some(p) = out {
+        print!("; certificate {}", p.display());
+    }
+    println!();
+    cert.verdict.exit_code()
 }
 
 /// Every `*.json` file under the given paths, sorted, with the paths that do not exist.

@@ -16,6 +16,8 @@
 //! [`Poly`]: crate::arith::Poly
 
 mod checks;
+mod matrix;
+mod spectrum;
 mod two_factor;
 
 use crate::certificate::{parse_certificate, Certificate, Verdict};
@@ -80,6 +82,7 @@ pub fn check(cert: &Certificate) -> Result<Report, Malformed> {
     }
     let claims = match cert.theorem.id.as_str() {
         "two-factor-transformer" => two_factor::check(cert)?,
+        "spectrum" => spectrum::check(cert)?,
         other => {
             return Err(Malformed(format!(
                 "theorem `{other}` is not known to this kernel"

@@ -1,6 +1,7 @@
 //! One module per paper: the statement, the instance schema, and the certifier.
 
 pub mod instance;
+pub mod spectrum;
 pub mod two_factor;
 
 use crate::arith::exact::{pow2, Q};
@@ -68,6 +69,7 @@ pub fn assemble(
         instance: InstanceRecord {
             name: params.name.clone(),
             params: params.record(),
+            matrices: Default::default(),
         },
         arithmetic: ArithmeticRecord {
             requested: opts.arith.to_string(),
