@@ -96,19 +96,29 @@ pub fn enclose_with_basis(
     );
     let shift = 0.5 * lo + 0.5 * hi;
     let spread = lam.iter().map(|l| (l - shift).abs()).fold(0f64, f64::max) * SAFE;
-    let vp = IMat::point(v.clone());
-    let residual = a.mul(&vp).sub(&vp.scale_columns(lam));
-    let residual_norm = residual.norm2_upper();
-    let gram = vp.transpose().mul(&vp).shift_diagonal(1.0);
-    let orthogonality = gram.norm2_upper();
+    let b = super::residual::residual_bounds(a, lam, v);
+    let (residual_norm, orthogonality) = (b.residual_norm, b.orthogonality);
     let radius = residual_radius(residual_norm, orthogonality, spread).ok_or_else(|| {
-        LinalgError::NotVerified(format!("the eigenvector basis is not close enough to orthogonal (‖VᵀV − I‖ ≤ {orthogonality:.3e})"))
+        LinalgError::NotVerified(format!(
+            "the eigenvector basis is not close enough to orthogonal (‖VᵀV − I‖ ≤ {orthogonality:.3e})"
+        ))
     })?;
     let global: Vec<(f64, f64)> = lam
         .iter()
         .map(|&l| ((l - radius).next_down(), (l + radius).next_up()))
         .collect();
-    let column_residuals = column_residual_bounds(&residual, v);
+    let column_residuals: Vec<f64> = b
+        .column_residuals
+        .iter()
+        .zip(&b.column_norms_lower)
+        .map(|(r, v)| {
+            if *v > 0.0 {
+                r / v * SAFE
+            } else {
+                f64::INFINITY
+            }
+        })
+        .collect();
     let mut clusters = clusters_of(&global);
     let mut enclosures = global;
     for c in clusters.iter_mut().filter(|c| c.count == 1) {
@@ -131,30 +141,6 @@ pub fn enclose_with_basis(
         enclosures,
         clusters,
     })
-}
-
-/// Upper bounds of `‖rᵢ‖/‖vᵢ‖` for the columns of the residual enclosure and of `V`.
-fn column_residual_bounds(residual: &IMat, v: &Mat<f64>) -> Vec<f64> {
-    let n = v.nrows();
-    let grow = 1.0 + (n as f64 + 4.0) * 2.0 * U;
-    (0..v.ncols())
-        .map(|j| {
-            let mut r2 = 0.0;
-            let mut v2 = 0.0;
-            for i in 0..n {
-                let r = residual.mid[(i, j)].abs() + residual.rad[(i, j)];
-                r2 += r * r;
-                v2 += v[(i, j)] * v[(i, j)];
-            }
-            let num = (r2 * grow * SAFE).sqrt() * SAFE;
-            let den = (v2 / grow * (1.0 - 4.0 * U)).sqrt() * (1.0 - 4.0 * U);
-            if den > 0.0 {
-                num / den * SAFE
-            } else {
-                f64::INFINITY
-            }
-        })
-        .collect()
 }
 
 /// Groups consecutive enclosures that overlap.
@@ -180,6 +166,7 @@ pub fn clusters_of(enclosures: &[(f64, f64)]) -> Vec<Cluster> {
 /// An approximate eigendecomposition of the symmetric matrix `m` (faer, sequential), with the
 /// eigenvalues ascending and the eigenvectors in the same order.
 pub fn approximate_eigen(m: &Mat<f64>) -> Result<(Vec<f64>, Mat<f64>), LinalgError> {
+    super::sequential_decompositions();
     let e = m
         .self_adjoint_eigen(faer::Side::Lower)
         .map_err(|e| LinalgError::NotVerified(format!("eigendecomposition failed: {e:?}")))?;

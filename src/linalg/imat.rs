@@ -36,6 +36,27 @@ pub struct IMat {
     pub rad: Mat<f64>,
 }
 
+/// `a·b` in floating point. The product is split between threads by blocks of the output, never
+/// along the inner dimension, so every entry is summed in the same order whatever the number of
+/// threads: the results are bitwise identical to a sequential run (tested).
+pub fn gemm(a: &Mat<f64>, b: &Mat<f64>) -> Mat<f64> {
+    let mut c = Mat::<f64>::zeros(a.nrows(), b.ncols());
+    let par = if a.nrows() * b.ncols() * a.ncols() >= 1 << 21 {
+        faer::Par::rayon(0)
+    } else {
+        faer::Par::Seq
+    };
+    faer::linalg::matmul::matmul(
+        c.as_mut(),
+        faer::Accum::Replace,
+        a.as_ref(),
+        b.as_ref(),
+        1.0,
+        par,
+    );
+    c
+}
+
 fn abs(m: &Mat<f64>) -> Mat<f64> {
     Mat::from_fn(m.nrows(), m.ncols(), |i, j| m[(i, j)].abs())
 }
@@ -82,10 +103,10 @@ impl IMat {
     /// An enclosure of `{XY : X ∈ self, Y ∈ other}`.
     pub fn mul(&self, other: &IMat) -> IMat {
         let k = self.ncols();
-        let mid = &self.mid * &other.mid;
+        let mid = gemm(&self.mid, &other.mid);
         let am = abs(&self.mid);
         let bm = abs(&other.mid);
-        let s1 = &am * &bm;
+        let s1 = gemm(&am, &bm);
         let g = gamma(k);
         let lower = 1.0 - gamma(2 * k + 2);
         let mut rad = Mat::from_fn(mid.nrows(), mid.ncols(), |i, j| {
@@ -96,13 +117,13 @@ impl IMat {
             // |A_m| B_r + A_r (|B_m| + B_r), each a product of nonnegative matrices.
             let mut extra = Mat::<f64>::zeros(mid.nrows(), mid.ncols());
             if !br0 {
-                extra += &am * &other.rad;
+                extra += gemm(&am, &other.rad);
             }
             if !ar0 {
                 let bsum = Mat::from_fn(bm.nrows(), bm.ncols(), |i, j| {
                     (bm[(i, j)] + other.rad[(i, j)]) * SAFE
                 });
-                extra += &self.rad * &bsum;
+                extra += gemm(&self.rad, &bsum);
             }
             for j in 0..rad.ncols() {
                 for i in 0..rad.nrows() {
@@ -111,27 +132,6 @@ impl IMat {
                 }
             }
         }
-        IMat { mid, rad }
-    }
-
-    /// `self − other`.
-    pub fn sub(&self, other: &IMat) -> IMat {
-        let mid = Mat::from_fn(self.nrows(), self.ncols(), |i, j| {
-            self.mid[(i, j)] - other.mid[(i, j)]
-        });
-        let rad = Mat::from_fn(self.nrows(), self.ncols(), |i, j| {
-            // |fl(a − b) − (a − b)| <= u |fl(a − b)|.
-            (self.rad[(i, j)] + other.rad[(i, j)] + U * mid[(i, j)].abs() + ETA) * SAFE
-        });
-        IMat { mid, rad }
-    }
-
-    /// `self` with every column `j` multiplied by the point `d[j]` (a product with a diagonal).
-    pub fn scale_columns(&self, d: &[f64]) -> IMat {
-        let mid = Mat::from_fn(self.nrows(), self.ncols(), |i, j| self.mid[(i, j)] * d[j]);
-        let rad = Mat::from_fn(self.nrows(), self.ncols(), |i, j| {
-            (self.rad[(i, j)] * d[j].abs() + U * mid[(i, j)].abs() + ETA) * SAFE
-        });
         IMat { mid, rad }
     }
 
@@ -166,18 +166,19 @@ pub fn norm2_upper_nonneg(m: &Mat<f64>) -> f64 {
     let n_terms = (r * c + c + r + 4) as f64;
     let inflate = (1.0 + n_terms * 2.0 * U) * SAFE;
     let mut fro = 0.0;
-    let mut row_max = 0f64;
+    let mut row_sums = vec![0f64; r];
     let mut col_sums = vec![0f64; c];
-    for i in 0..r {
-        let mut row = 0.0;
-        for j in 0..c {
-            let v = m[(i, j)];
+    // Column by column: faer matrices are column-major.
+    for (j, cs) in col_sums.iter_mut().enumerate() {
+        let col = m.col(j);
+        for (i, rs) in row_sums.iter_mut().enumerate() {
+            let v = col[i];
             fro += v * v;
-            row += v;
-            col_sums[j] += v;
+            *rs += v;
+            *cs += v;
         }
-        row_max = row_max.max(row);
     }
+    let row_max = row_sums.into_iter().fold(0f64, f64::max);
     let col_max = col_sums.into_iter().fold(0f64, f64::max);
     let fro = (fro * inflate).sqrt() * SAFE;
     let mixed = (row_max * inflate * col_max * inflate).sqrt() * SAFE;
@@ -190,6 +191,47 @@ mod tests {
     use crate::arith::exact::q_from_f64;
     use crate::arith::Q;
     use num_traits::Zero;
+
+    #[test]
+    fn threaded_products_are_bitwise_sequential() {
+        for n in [37usize, 150, 257] {
+            let a = Mat::from_fn(n, n, |i, j| {
+                ((i * 131 + j * 71) % 97) as f64 / 7.0 - 6.0 + 1e-9 * (i as f64).sin()
+            });
+            let b = Mat::from_fn(n, n, |i, j| {
+                ((i * 17 + j * 29) % 89) as f64 / 3.0 - 13.0 + 1e-7 * (j as f64).cos()
+            });
+            let mut seq = Mat::<f64>::zeros(n, n);
+            faer::linalg::matmul::matmul(
+                seq.as_mut(),
+                faer::Accum::Replace,
+                a.as_ref(),
+                b.as_ref(),
+                1.0,
+                faer::Par::Seq,
+            );
+            for threads in [2, 3, 4] {
+                let mut par = Mat::<f64>::zeros(n, n);
+                faer::linalg::matmul::matmul(
+                    par.as_mut(),
+                    faer::Accum::Replace,
+                    a.as_ref(),
+                    b.as_ref(),
+                    1.0,
+                    faer::Par::rayon(threads),
+                );
+                for j in 0..n {
+                    for i in 0..n {
+                        assert_eq!(
+                            seq[(i, j)].to_bits(),
+                            par[(i, j)].to_bits(),
+                            "n {n} threads {threads} ({i}, {j})"
+                        );
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn products_contain_exact_products() {

@@ -21,6 +21,7 @@ pub mod imat;
 pub mod inertia;
 pub mod io;
 pub mod qmat;
+pub mod residual;
 pub mod svd;
 
 pub use eig::{enclose_symmetric_spectrum, Cluster, SymmetricSpectrum};
@@ -50,6 +51,14 @@ impl fmt::Display for LinalgError {
             LinalgError::NotVerified(m) => write!(f, "{m}"),
         }
     }
+}
+
+/// Decompositions (eigen, SVD) run sequentially: their results are witnesses in certificates, which
+/// must be the same bytes for any number of threads, and faer's threaded tridiagonalisation rounds
+/// differently (observed at n = 400). Products are threaded by output blocks, which keeps every
+/// entry's summation order (see [`imat::gemm`]).
+pub fn sequential_decompositions() {
+    faer::set_global_parallelism(faer::Par::Seq);
 }
 
 /// The interval matrix that encloses an exact matrix (midpoints to nearest, radii rounded up).
