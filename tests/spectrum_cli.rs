@@ -228,3 +228,115 @@ fn bad_matrix_files_exit_65() {
     assert_eq!(code, 65, "{stderr}");
     std::fs::remove_dir_all(d).ok();
 }
+
+/// A symmetric-mode certificate whose matrix is edited to be non-symmetric is rejected.
+#[test]
+fn asymmetric_matrix_in_a_symmetric_certificate_is_rejected() {
+    let d = tmp("asym");
+    let f = d.join("a.csv");
+    std::fs::write(&f, "2, 1\n1, 3\n").unwrap();
+    let (_, json, _) = gd(&["spectrum", f.to_str().unwrap(), "--json"]);
+    let mut cert = gdcert::certificate::parse_certificate(&json).unwrap();
+    cert.instance.matrices.get_mut("A").unwrap().entries[1] = "1.5".into();
+    let r = gdcert::kernel::check_text(&reseal(cert)).unwrap();
+    assert!(!r.valid());
+    assert!(r.claims.iter().any(|c| c.id == "eigenvalue.1" && !c.ok));
+    std::fs::remove_dir_all(d).ok();
+}
+
+/// Random single mutations of a small spectrum certificate (numbers in enclosures and witnesses):
+/// each is rejected, or leaves every claim true against the exact eigenvalues 2 − 2cos(kπ/5).
+#[test]
+fn random_mutations_of_a_spectrum_certificate() {
+    use rug::Float;
+    let d = tmp("mut");
+    let f = d.join("lap.csv");
+    std::fs::write(&f, "2,-1,0,0\n-1,2,-1,0\n0,-1,2,-1\n0,0,-1,2\n").unwrap();
+    let (_, json, _) = gd(&["spectrum", f.to_str().unwrap(), "--json"]);
+    let base = gdcert::certificate::parse_certificate(&json).unwrap();
+    let truth: Vec<Q> = (1..=4)
+        .map(|k| {
+            let pi = Float::with_val(300, rug::float::Constant::Pi);
+            let angle: Float = pi * (k as u32) / 5u32;
+            let v = Float::with_val(300, 2) - Float::with_val(300, 2) * angle.cos();
+            gdcert::arith::exact::q_from_float(&v).unwrap()
+        })
+        .collect();
+    let mut s: u64 = 7;
+    let mut next = move || {
+        s = s.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = s;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    let (mut rejected, mut accepted) = (0, 0);
+    for _ in 0..300 {
+        let mut c = base.clone();
+        let ci = (next() % c.claims.len() as u64) as usize;
+        let claim = &mut c.claims[ci];
+        let factor = parse_q(&format!("{}e-{}", 1 + next() % 9, next() % 16)).unwrap();
+        let sign = if next() % 2 == 0 {
+            Q::from_integer(1.into())
+        } else {
+            Q::from_integer((-1).into())
+        };
+        let bump = |t: &mut String| {
+            let q = parse_q(t).unwrap();
+            *t = gdcert::arith::format_exact(&(&q + &(q.clone() * &factor + &factor) * &sign));
+        };
+        let mut touched = true;
+        match &mut claim.witness {
+            gdcert::certificate::Witness::EigenBasis {
+                vectors, values, ..
+            } if next() % 2 == 0 => {
+                let k = (next() % vectors.len() as u64) as usize;
+                bump(&mut vectors[k]);
+                let k = (next() % values.len() as u64) as usize;
+                if next() % 2 == 0 {
+                    bump(&mut values[k]);
+                }
+            }
+            gdcert::certificate::Witness::Congruence { factor: x, .. } if next() % 2 == 0 => {
+                let k = (next() % x.len() as u64) as usize;
+                bump(&mut x[k]);
+            }
+            _ => match &mut claim.enclosure {
+                Some(e) if next() % 2 == 0 => bump(&mut e.lo),
+                Some(e) => bump(&mut e.hi),
+                None => touched = false,
+            },
+        }
+        if !touched {
+            continue;
+        }
+        let r = gdcert::kernel::check_text(&reseal(c.clone())).unwrap();
+        if !r.valid() {
+            rejected += 1;
+            continue;
+        }
+        accepted += 1;
+        for (i, t) in truth.iter().enumerate() {
+            let (lo, hi) = enclosure(&c, &format!("eigenvalue.{}", i + 1));
+            assert!(
+                lo <= *t && *t <= hi,
+                "accepted mutation leaves λ_{} outside its enclosure",
+                i + 1
+            );
+        }
+        let (lo, hi) = enclosure(&c, "inertia");
+        assert!(
+            lo <= Q::from_integer(0.into()) && Q::from_integer(0.into()) <= hi,
+            "inertia [{lo}, {hi}] must contain 0"
+        );
+        let (lo, hi) = enclosure(&c, "norm.frobenius");
+        let (zero, sq) = (Q::from_integer(0.into()), Q::from_integer(22.into()));
+        assert!(
+            (lo <= zero || &lo * &lo <= sq) && hi >= zero && sq <= &hi * &hi,
+            "‖A‖_F = √22 must lie in [{lo}, {hi}]"
+        );
+    }
+    println!("spectrum mutations: {rejected} rejected, {accepted} accepted and still true");
+    assert!(rejected > 50);
+    std::fs::remove_dir_all(d).ok();
+}

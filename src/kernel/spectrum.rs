@@ -264,6 +264,11 @@ fn eigen_of(ctx: &Ctx, c: &Claim) -> Result<EigenEnclosure, String> {
         return Err(format!("unknown matrix `{name}`"));
     }
     let n = ctx.a.rows;
+    let symmetric =
+        n == ctx.a.cols && (0..n).all(|i| (0..i).all(|j| ctx.a.d[i * n + j] == ctx.a.d[j * n + i]));
+    if !symmetric {
+        return Err("A is not symmetric: the eigenvalue enclosure theorem does not apply".into());
+    }
     let exact = exact_method(method, n)?;
     let lam = parse_all(values, "values")?;
     if lam.windows(2).any(|w| w[0] > w[1]) {
