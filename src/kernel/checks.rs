@@ -3,10 +3,11 @@
 //! Everything here computes with [`RatInterval`] (exact rational endpoints): ring operations are
 //! exact, so an inclusion proved here holds for the real numbers, with no rounding anywhere.
 
+use super::Malformed;
 use crate::arith::dual::{jacobian, Dual};
 use crate::arith::exact::{format_exact, parse_q, Q};
 use crate::arith::{Enclosure, RatInterval, Ring};
-use crate::certificate::{display_interval, verdict_for, Claim, Encl, Role, Verdict};
+use crate::certificate::{display_interval, verdict_for, Certificate, Claim, Encl, Role, Verdict};
 use crate::spec::Dynamics;
 
 /// Limits that keep the kernel's work bounded on hostile input.
@@ -313,4 +314,29 @@ pub fn conclude(claim: &Claim, e: Expect<'_>) -> Result<String, String> {
         show(&computed),
         display_interval(&lo, &hi, 8)
     ))
+}
+
+/// An exact instance parameter of a certificate, `None` when absent.
+pub fn param(cert: &Certificate, key: &str) -> Result<Option<Q>, Malformed> {
+    match cert.instance.params.get(key) {
+        None => Ok(None),
+        Some(s) => q(s, &format!("instance parameter `{key}`"))
+            .map(Some)
+            .map_err(Malformed),
+    }
+}
+
+/// Working precision for the kernel's rounded operations (square roots, series): the claim's
+/// precision plus 64 guard bits.
+pub fn bits_of(claim: &Claim) -> u32 {
+    let p = match claim.arithmetic.as_str() {
+        "exact" => 64,
+        "interval" | "f64" => 53,
+        s => s
+            .strip_prefix("mpfr:")
+            .and_then(|b| b.parse::<u32>().ok())
+            .unwrap_or(53)
+            .min(4096),
+    };
+    p + 64
 }

@@ -2,7 +2,8 @@
 //! (role and bound, as functions of μ), and how its witness is re-verified exactly.
 
 use super::checks::{
-    check_krawczyk, check_orbit, compose, conclude, iterate_jacobian, q, show, Expect, IBox,
+    bits_of, check_krawczyk, check_orbit, compose, conclude, iterate_jacobian, param, q, show,
+    Expect, IBox,
 };
 use super::{ClaimCheck, Malformed};
 use crate::arith::exact::Q;
@@ -19,30 +20,6 @@ struct Ctx<'a> {
     catapult: Option<[Q; 2]>,
     idents: Vec<Identity>,
     orbits: RefCell<BTreeMap<String, Result<Vec<IBox<2>>, String>>>,
-}
-
-fn param(cert: &Certificate, key: &str) -> Result<Option<Q>, Malformed> {
-    match cert.instance.params.get(key) {
-        None => Ok(None),
-        Some(s) => q(s, &format!("instance parameter `{key}`"))
-            .map(Some)
-            .map_err(Malformed),
-    }
-}
-
-/// Working precision for the kernel's rounded operations (square roots, series): the claim's
-/// precision plus 64 guard bits.
-fn bits_of(claim: &Claim) -> u32 {
-    let p = match claim.arithmetic.as_str() {
-        "exact" => 64,
-        "interval" | "f64" => 53,
-        s => s
-            .strip_prefix("mpfr:")
-            .and_then(|b| b.parse::<u32>().ok())
-            .unwrap_or(53)
-            .min(4096),
-    };
-    p + 64
 }
 
 pub fn check(cert: &Certificate) -> Result<Vec<ClaimCheck>, Malformed> {
@@ -740,43 +717,13 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
                 return Err("the contraction must continue T4.orbit".into());
             }
             let orbit = ctx.catapult_orbit()?;
-            let last = &orbit[orbit.len() - 1];
-            let (r_bar, q_lo, q_hi, rho, delta) = (
-                q(r_bar, "r_bar")?,
-                q(q_lo, "q_lo")?,
-                q(q_hi, "q_hi")?,
-                q(rho, "rho")?,
-                q(delta, "delta")?,
-            );
-            let bits = bits_of(w);
-            let r_box = RatInterval::new(-r_bar.clone(), r_bar.clone(), bits);
-            let q_box = RatInterval::new(q_lo.clone(), q_hi.clone(), bits);
-            if !residual(last).subset(&r_box) || !imbalance(last).subset(&q_box) {
-                return Err(format!(
-                    "the last orbit box has r ∈ {}, q ∈ {}: not inside |r| ≤ r̄, q ∈ [q_lo, q_hi]",
-                    show(&residual(last)),
-                    show(&imbalance(last))
-                ));
-            }
+            let (factor, q_all) = check_contraction(
+                mu,
+                &orbit[orbit.len() - 1],
+                [r_bar, q_lo, q_hi, rho, delta],
+                bits_of(w),
+            )?;
             let one = q_int(1);
-            let mu2r2 = mu * mu * &r_bar * &r_bar;
-            if !(rho >= q_int(0)
-                && rho < one
-                && delta < one
-                && delta >= q_int(0)
-                && mu2r2 <= one
-                && mu2r2.clone() / (q_int(1) - &rho * &rho) <= delta)
-            {
-                return Err("needs 0 <= ρ < 1, 0 <= δ < 1, μ²r̄² ≤ 1 and μ²r̄²/(1 − ρ²) ≤ δ".into());
-            }
-            let q_all = q_box * &RatInterval::new(one.clone() - &delta, one.clone(), bits);
-            let factor = residual_factor(mu, &r_box, &q_all).abs();
-            if !factor.le(&RatInterval::point(rho.clone(), bits)).is_true() {
-                return Err(format!(
-                    "sup |1 − μw + μ²rp| over the box is {} > ρ",
-                    show(&factor)
-                ));
-            }
             if id == "T4.convergence" {
                 Expect {
                     role: Role::Conclusion,
@@ -986,4 +933,54 @@ fn quadrature(mu: &Q, breakpoints: &[Q], order: usize, bits: u32) -> RatInterval
         }
     }
     total
+}
+
+/// Re-checks a contraction witness `[r̄, q_lo, q_hi, ρ, δ]` of the product map with step μ around
+/// the box `last`: the box lies in `|r| ≤ r̄`, `q ∈ [q_lo, q_hi]`, and over the invariant box
+/// `B = {|r| ≤ r̄, q ∈ [q_lo, q_hi]·[1 − δ, 1]}` the residual factor `|1 − μw + μ²rp|` is at most
+/// ρ < 1 with `μ²r̄²/(1 − ρ²) ≤ δ < 1`. Then the orbit stays in B, `|r_k| ≤ ρ^k r̄`, and
+/// `q_∞ ∈ q_K·[1 − δ, 1]`. Returns the enclosure of the factor over B and the box of q on B.
+pub(crate) fn check_contraction(
+    mu: &Q,
+    last: &IBox<2>,
+    witness: [&String; 5],
+    bits: u32,
+) -> Result<(RatInterval, RatInterval), String> {
+    let [r_bar, q_lo, q_hi, rho, delta] = witness;
+    let (r_bar, q_lo, q_hi, rho, delta) = (
+        q(r_bar, "r_bar")?,
+        q(q_lo, "q_lo")?,
+        q(q_hi, "q_hi")?,
+        q(rho, "rho")?,
+        q(delta, "delta")?,
+    );
+    let r_box = RatInterval::new(-r_bar.clone(), r_bar.clone(), bits);
+    let q_box = RatInterval::new(q_lo.clone(), q_hi.clone(), bits);
+    if !residual(last).subset(&r_box) || !imbalance(last).subset(&q_box) {
+        return Err(format!(
+            "the last orbit box has r ∈ {}, q ∈ {}: not inside |r| ≤ r̄, q ∈ [q_lo, q_hi]",
+            show(&residual(last)),
+            show(&imbalance(last))
+        ));
+    }
+    let one = q_int(1);
+    let mu2r2 = mu * mu * &r_bar * &r_bar;
+    if !(rho >= q_int(0)
+        && rho < one
+        && delta < one
+        && delta >= q_int(0)
+        && mu2r2 <= one
+        && mu2r2.clone() / (q_int(1) - &rho * &rho) <= delta)
+    {
+        return Err("needs 0 <= ρ < 1, 0 <= δ < 1, μ²r̄² ≤ 1 and μ²r̄²/(1 − ρ²) ≤ δ".into());
+    }
+    let q_all = q_box * &RatInterval::new(one.clone() - &delta, one.clone(), bits);
+    let factor = residual_factor(mu, &r_box, &q_all).abs();
+    if !factor.le(&RatInterval::point(rho.clone(), bits)).is_true() {
+        return Err(format!(
+            "sup |1 − μw + μ²rp| over the box is {} > ρ",
+            show(&factor)
+        ));
+    }
+    Ok((factor, q_all))
 }

@@ -50,6 +50,9 @@ pub enum Kind {
     Rational { positive: bool },
     /// An integer in `[min, max]`.
     Integer { min: i64, max: i64 },
+    /// A list of exact rationals with `min_len..=max_len` entries: a TOML array of numbers or
+    /// strings, or one string (and `--set` value) of comma-separated numbers.
+    Rationals { min_len: usize, max_len: usize },
     /// A list of strings from a fixed set.
     Choices { allowed: &'static [&'static str] },
     /// Free text.
@@ -71,6 +74,7 @@ pub struct ParamSpec {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Q(Q),
+    Qs(Vec<Q>),
     Int(i64),
     List(Vec<String>),
     Text(String),
@@ -107,6 +111,12 @@ impl Params {
             _ => None,
         }
     }
+    pub fn qs(&self, key: &str) -> Option<&[Q]> {
+        match self.values.get(key) {
+            Some(Value::Qs(v)) => Some(v),
+            _ => None,
+        }
+    }
     pub fn int(&self, key: &str) -> Option<i64> {
         match self.values.get(key) {
             Some(Value::Int(n)) => Some(*n),
@@ -127,6 +137,7 @@ impl Params {
             .map(|(k, v)| {
                 let s = match v {
                     Value::Q(q) => format_exact(q),
+                    Value::Qs(v) => v.iter().map(format_exact).collect::<Vec<_>>().join(","),
                     Value::Int(n) => n.to_string(),
                     Value::List(l) => l.join(","),
                     Value::Text(t) => t.clone(),
@@ -167,19 +178,52 @@ fn flatten(prefix: &str, table: &Table, out: &mut Vec<(String, Item)>) {
     }
 }
 
+fn parse_rational(text: &str) -> Result<Q, String> {
+    let q = parse_q(text)?;
+    if q.numer().bits() > MAX_PARAM_BITS || q.denom().bits() > MAX_PARAM_BITS {
+        return Err(format!(
+            "`{text}` is too long a rational: numerator and denominator must stay below 2^{MAX_PARAM_BITS}"
+        ));
+    }
+    Ok(q)
+}
+
+fn check_len(n: usize, min_len: usize, max_len: usize) -> Result<(), String> {
+    if n < min_len || n > max_len {
+        return Err(if min_len == max_len {
+            format!("expected {min_len} numbers, got {n}")
+        } else {
+            format!("expected {min_len} to {max_len} numbers, got {n}")
+        });
+    }
+    Ok(())
+}
+
 fn parse_text(spec: &ParamSpec, text: &str) -> Result<Value, String> {
     match &spec.kind {
         Kind::Rational { positive } => {
-            let q = parse_q(text)?;
-            if q.numer().bits() > MAX_PARAM_BITS || q.denom().bits() > MAX_PARAM_BITS {
-                return Err(format!(
-                    "`{text}` is too long a rational: numerator and denominator must stay below 2^{MAX_PARAM_BITS}"
-                ));
-            }
+            let q = parse_rational(text)?;
             if *positive && q <= Q::from_integer(0.into()) {
                 return Err(format!("must be > 0, got {}", format_exact(&q)));
             }
             Ok(Value::Q(q))
+        }
+        Kind::Rationals { min_len, max_len } => {
+            let items: Vec<&str> = text
+                .trim()
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect();
+            check_len(items.len(), *min_len, *max_len)?;
+            let v = items
+                .iter()
+                .enumerate()
+                .map(|(i, t)| parse_rational(t).map_err(|e| format!("entry {}: {e}", i + 1)))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Value::Qs(v))
         }
         Kind::Integer { min, max } => {
             let n: i64 = text
@@ -238,6 +282,24 @@ fn parse_item(spec: &ParamSpec, item: &Item, source: &str) -> Result<Value, Stri
         }
         (Kind::Rational { .. }, TomlValue::String(s)) => parse_text(spec, s.value()),
         (Kind::Rational { .. }, _) => Err("expected a number such as 0.1, 1e-3 or \"3/2\"".into()),
+        (Kind::Rationals { min_len, max_len }, TomlValue::Array(a)) => {
+            check_len(a.len(), *min_len, *max_len)?;
+            let mut v = vec![];
+            for (i, x) in a.iter().enumerate() {
+                let text = match x {
+                    TomlValue::Integer(n) => raw_number(source, n.span(), &n.value().to_string()),
+                    TomlValue::Float(f) => raw_number(source, f.span(), &f.display_repr()),
+                    TomlValue::String(s) => s.value().to_string(),
+                    _ => return Err(format!("entry {}: expected a number", i + 1)),
+                };
+                v.push(parse_rational(&text).map_err(|e| format!("entry {}: {e}", i + 1))?);
+            }
+            Ok(Value::Qs(v))
+        }
+        (Kind::Rationals { .. }, TomlValue::String(s)) => parse_text(spec, s.value()),
+        (Kind::Rationals { .. }, _) => {
+            Err("expected an array of numbers such as [4, 2, 0.2, \"1/20\"]".into())
+        }
         (Kind::Integer { .. }, TomlValue::Integer(i)) => parse_text(spec, &i.value().to_string()),
         (Kind::Integer { .. }, _) => Err("expected an integer".into()),
         (Kind::Choices { allowed }, TomlValue::Array(a)) => {
@@ -421,6 +483,42 @@ mod tests {
         )
         .unwrap();
         assert_eq!(p.q("mu"), Some(&q_frac(1, 1000)));
+    }
+
+    #[test]
+    fn rational_lists_are_exact() {
+        let mut sc = schema();
+        sc.push(ParamSpec {
+            key: "spec",
+            kind: Kind::Rationals {
+                min_len: 2,
+                max_len: 3,
+            },
+            default: None,
+            required: false,
+            help: "list",
+        });
+        let p = load(
+            "t",
+            &sc,
+            "i.toml",
+            "mu = 1\nspec = [0.1, \"1/3\", 2]\n",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            p.qs("spec"),
+            Some(&[q_frac(1, 10), q_frac(1, 3), q_frac(2, 1)][..])
+        );
+        assert_eq!(p.record()["spec"], "0.1,1/3,2");
+        let p = load("t", &sc, "i.toml", "mu = 1", &["spec=4, 1.5".into()]).unwrap();
+        assert_eq!(p.qs("spec"), Some(&[q_frac(4, 1), q_frac(3, 2)][..]));
+        let e = load("t", &sc, "i.toml", "mu = 1\nspec = [1]\n", &[]).unwrap_err();
+        assert!(e.message.contains("2 to 3 numbers"), "{e}");
+        let e = load("t", &sc, "i.toml", "mu = 1\nspec = [1, true]\n", &[]).unwrap_err();
+        assert!(e.message.contains("entry 2"), "{e}");
+        let e = load("t", &sc, "i.toml", "mu = 1", &["spec=1,x".into()]).unwrap_err();
+        assert!(e.message.contains("entry 2"), "{e}");
     }
 
     #[test]

@@ -4,13 +4,15 @@ pub mod instance;
 pub mod spectrum;
 pub mod two_factor;
 
-use crate::arith::exact::{pow2, Q};
+use crate::arith::exact::{format_exact, pow2, Q};
 use crate::arith::Arith;
 use crate::certificate::{
     verdict_for, ArithmeticRecord, Bound, Certificate, Claim, Encl, InstanceRecord, Role,
     TheoremRef, Tool, Verdict, Witness, FORMAT,
 };
-use crate::methods::escalation::{ArithChoice, Decided};
+use crate::methods::escalation::{run_at, run_escalating, ArithChoice, Decided, Task};
+use crate::methods::krawczyk::PeriodicPoint;
+use crate::methods::mean_value::Orbit;
 use instance::{InputError, ParamSpec, Params};
 
 /// How a certification runs.
@@ -179,5 +181,103 @@ pub struct ClaimGroup(pub Vec<Claim>);
 impl Decided for ClaimGroup {
     fn decided(&self) -> bool {
         self.0.iter().all(|c| c.verdict != Verdict::Undecided)
+    }
+}
+
+/// A bound against one exact value (`<`, `<=`, `>`, `>=`, `=`).
+pub fn bound_q(rel: &str, v: &Q) -> Option<Bound> {
+    Some(Bound::point(rel, v))
+}
+
+/// A bound from a specification's `(relation, lo, hi)` triple.
+pub fn spec_bound(b: Option<(&'static str, Q, Q)>) -> Option<Bound> {
+    b.map(|(rel, lo, hi)| Bound::new(rel, &lo, &hi))
+}
+
+/// An exact rational as certificates write it.
+pub fn fmt_q(q: &Q) -> String {
+    format_exact(q)
+}
+
+/// Runs a claim group: escalating precision until every claim is decided when the arithmetic is
+/// rigorous, once otherwise.
+pub fn escalate<T: Task<Output = ClaimGroup>>(opts: &RunOptions, task: &T) -> Vec<Claim> {
+    if opts.arith.is_rigorous() {
+        run_escalating(opts.arith, opts.max_bits, task).0 .0
+    } else {
+        run_at(opts.arith, task).0
+    }
+}
+
+/// The exact endpoints of a box, `None` if a component is unbounded.
+pub fn box_encl<S: Arith>(x: &[S]) -> Option<Vec<Encl>> {
+    x.iter()
+        .map(|v| v.bounds().map(|(a, b)| Encl::new(&a, &b)))
+        .collect()
+}
+
+/// An enclosure for messages, to 9 significant digits.
+pub fn box_display<S: Arith>(x: &S) -> String {
+    match x.bounds() {
+        Some((a, b)) => crate::certificate::display_interval(&a, &b, 9),
+        None => "(unbounded)".into(),
+    }
+}
+
+/// The Krawczyk witness of a periodic point of the map named `map`.
+pub fn krawczyk_witness<S: Arith, const N: usize>(
+    map: &str,
+    p: &PeriodicPoint<S, N>,
+) -> Option<Witness> {
+    Some(Witness::Krawczyk {
+        map: map.into(),
+        period: p.period,
+        boxed: box_encl(&p.unique_box)?,
+        tight: box_encl(&p.boxed)?,
+        center: p
+            .center
+            .iter()
+            .map(|v| v.bounds().map(|(a, _)| format_exact(&a)))
+            .collect::<Option<Vec<_>>>()?,
+        preconditioner: p
+            .preconditioner
+            .iter()
+            .map(|row| row.iter().map(format_exact).collect())
+            .collect(),
+    })
+}
+
+/// The orbit witness of the map named `map` from an exact start.
+pub fn orbit_witness<S: Arith, const N: usize>(
+    map: &str,
+    start: &[Q; N],
+    orbit: &Orbit<S, N>,
+) -> Option<Witness> {
+    Some(Witness::Orbit {
+        map: map.into(),
+        start: start.iter().map(format_exact).collect(),
+        boxes: orbit
+            .boxes
+            .iter()
+            .map(|b| box_encl(b))
+            .collect::<Option<Vec<_>>>()?,
+    })
+}
+
+/// Claims that could not be decided in this arithmetic: listed all the same, so that a certificate
+/// always holds the full set of claims its instance asks for.
+pub fn undecided_all(ids: &[&str], why: &str, arith: &str) -> ClaimGroup {
+    ClaimGroup(
+        ids.iter()
+            .map(|id| claim(id, Role::Conclusion, why, None, None, arith, Witness::None))
+            .collect(),
+    )
+}
+
+/// A witness that points to the claim whose witness proves this one.
+pub fn uses(claim: &str) -> Witness {
+    Witness::Uses {
+        claim: claim.into(),
+        step: None,
     }
 }

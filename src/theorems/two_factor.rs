@@ -14,12 +14,15 @@
 //!   whose sharpness is below `2/μ`.
 
 use super::instance::{InputError, Kind, ParamSpec, Params};
-use super::{claim, exact_claim, publish, ClaimGroup, RunOptions, Theorem};
+use super::{
+    bound_q, box_display, claim, escalate, exact_claim, fmt_q, krawczyk_witness, orbit_witness,
+    publish, spec_bound, undecided_all, uses, ClaimGroup, RunOptions, Theorem,
+};
 use crate::arith::dual::Dual;
 use crate::arith::exact::{format_exact, q_from_f64, Q};
 use crate::arith::{q_frac, q_int, Arith};
-use crate::certificate::{Bound, Claim, Encl, Role, Witness};
-use crate::methods::escalation::{run_at, run_escalating, Task};
+use crate::certificate::{Bound, Claim, Role, Witness};
+use crate::methods::escalation::Task;
 use crate::methods::identity::identity_holds;
 use crate::methods::krawczyk::{
     compose, krawczyk_operator, prove_periodic_point, prove_periodic_point_from, PeriodicPoint,
@@ -191,16 +194,8 @@ impl Inst {
     }
 }
 
-fn bound_q(rel: &str, v: &Q) -> Option<Bound> {
-    Some(Bound::point(rel, v))
-}
-
 fn in_open(a: i64, b: i64) -> Option<Bound> {
     Some(Bound::new("in_open", &q_int(a), &q_int(b)))
-}
-
-fn fmt_q(q: &Q) -> String {
-    format_exact(q)
 }
 
 /// Certifies every requested claim group.
@@ -250,14 +245,6 @@ pub fn certify(inst: &Inst, opts: &RunOptions) -> Vec<Claim> {
         }
     }
     out
-}
-
-fn escalate<T: Task<Output = ClaimGroup>>(opts: &RunOptions, task: &T) -> Vec<Claim> {
-    if opts.arith.is_rigorous() {
-        run_escalating(opts.arith, opts.max_bits, task).0 .0
-    } else {
-        run_at(opts.arith, task).0
-    }
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -395,62 +382,6 @@ struct Cycle2Task {
 fn two_cycle_guess<S: Arith>(mu: &Q, unit: &S) -> S {
     let disc = unit.constant(&((mu - q_int(1)) * (mu + q_int(3)))).sqrt();
     ((unit.constant(&(mu + q_int(1))) - disc) / unit.constant(&(q_int(2) * mu))).sqrt()
-}
-
-fn box_encl<S: Arith, const N: usize>(x: &[S; N]) -> Option<Vec<Encl>> {
-    x.iter()
-        .map(|v| v.bounds().map(|(a, b)| Encl::new(&a, &b)))
-        .collect()
-}
-
-fn box_display<S: Arith>(x: &S) -> String {
-    match x.bounds() {
-        Some((a, b)) => crate::certificate::display_interval(&a, &b, 9),
-        None => "(unbounded)".into(),
-    }
-}
-
-fn krawczyk_witness<S: Arith, const N: usize>(
-    map: &str,
-    p: &PeriodicPoint<S, N>,
-) -> Option<Witness> {
-    Some(Witness::Krawczyk {
-        map: map.into(),
-        period: p.period,
-        boxed: box_encl(&p.unique_box)?,
-        tight: box_encl(&p.boxed)?,
-        center: p
-            .center
-            .iter()
-            .map(|v| v.bounds().map(|(a, _)| format_exact(&a)))
-            .collect::<Option<Vec<_>>>()?,
-        preconditioner: p
-            .preconditioner
-            .iter()
-            .map(|row| row.iter().map(format_exact).collect())
-            .collect(),
-    })
-}
-
-/// Claims that could not be decided in this arithmetic: listed all the same, so that a certificate
-/// always holds the full set of claims its instance asks for.
-fn undecided_all(ids: &[&str], why: &str, arith: &str) -> ClaimGroup {
-    ClaimGroup(
-        ids.iter()
-            .map(|id| claim(id, Role::Conclusion, why, None, None, arith, Witness::None))
-            .collect(),
-    )
-}
-
-fn uses(claim: &str) -> Witness {
-    Witness::Uses {
-        claim: claim.into(),
-        step: None,
-    }
-}
-
-fn spec_bound(b: Option<(&'static str, Q, Q)>) -> Option<Bound> {
-    b.map(|(rel, lo, hi)| Bound::new(rel, &lo, &hi))
 }
 
 impl Task for Cycle2Task {
@@ -677,22 +608,6 @@ struct EscapeTask {
     mu: Q,
     x0: Q,
     max_steps: usize,
-}
-
-fn orbit_witness<S: Arith, const N: usize>(
-    map: &str,
-    start: &[Q; N],
-    orbit: &Orbit<S, N>,
-) -> Option<Witness> {
-    Some(Witness::Orbit {
-        map: map.into(),
-        start: start.iter().map(format_exact).collect(),
-        boxes: orbit
-            .boxes
-            .iter()
-            .map(|b| box_encl(b))
-            .collect::<Option<Vec<_>>>()?,
-    })
 }
 
 impl Task for EscapeTask {
@@ -1047,7 +962,7 @@ pub struct Contraction<S> {
 
 /// Tries to build the contraction box: `|r| ≤ r̄`, `q ∈ [q_lo, q_hi]·[1 − δ, 1]`, with
 /// `sup |1 − μw + μ²rp| ≤ ρ < 1` over it and `μ²r̄²/(1 − ρ²) ≤ δ < 1`, `μr̄ ≤ 1`.
-fn contraction<S: Arith>(mu: &Q, x: &[S; 2]) -> Option<Contraction<S>> {
+pub fn contraction<S: Arith>(mu: &Q, x: &[S; 2]) -> Option<Contraction<S>> {
     let unit = &x[0];
     let (rl, rh) = residual(x).bounds()?;
     let (q_lo, q_hi) = imbalance(x).bounds()?;
