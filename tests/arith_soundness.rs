@@ -11,7 +11,7 @@
 //!
 //! Covered: `inari::Interval`, `MpfrInterval` (24, 53, 128 and 300 bits, also mixed) and
 //! `RatInterval` for + - * / neg sqr powi, constants and their rounding direction, abs, hull,
-//! midpoint, tidy, widen, int; sqrt ln exp cos sin acosh pi; the three-valued comparisons and the
+//! midpoint, tidy, widen, int; sqrt ln exp cos sin acosh tanh pi; the three-valued comparisons and the
 //! set predicates; `Dual` and `Jet` over the three types; `Poly` identities; `f64` deciding nothing.
 //!
 //! An enclosure that bounds nothing (`bounds() == None`) is never wrong, but it is only accepted
@@ -569,6 +569,7 @@ enum Fun {
     Cos,
     Sin,
     Acosh,
+    Tanh,
 }
 
 fn apply<T: Elementary>(f: Fun, x: &T) -> T {
@@ -579,6 +580,7 @@ fn apply<T: Elementary>(f: Fun, x: &T) -> T {
         Fun::Cos => x.cos(),
         Fun::Sin => x.sin(),
         Fun::Acosh => x.acosh(),
+        Fun::Tanh => x.tanh(),
     }
 }
 
@@ -588,7 +590,7 @@ fn domain_from(f: Fun, lo: &Q) -> bool {
         Fun::Sqrt => !lo.is_negative(),
         Fun::Ln => lo.is_positive(),
         Fun::Acosh => *lo >= Q::one(),
-        Fun::Exp | Fun::Cos | Fun::Sin => true,
+        Fun::Exp | Fun::Cos | Fun::Sin | Fun::Tanh => true,
     }
 }
 
@@ -696,7 +698,8 @@ fn check_all_types(f: Fun, xb: &B, ts: &[Q], prec: u32, bits: u32) -> Result<(),
     check_elementary(&MpfrInterval::unit(prec), f, xb, ts, |_| false)?;
     check_elementary(&RatInterval::unit(bits), f, xb, ts, |b| {
         // RatInterval::exp refuses arguments beyond 2^20 (documented).
-        f == Fun::Exp && (b.0.abs() > q_int(1 << 20) || b.1.abs() > q_int(1 << 20))
+        matches!(f, Fun::Exp | Fun::Tanh)
+            && (b.0.abs() > q_int(1 << 20) || b.1.abs() > q_int(1 << 20))
     })?;
     Ok(())
 }
@@ -802,6 +805,13 @@ fn elementary_args(f: Fun) -> BoxedStrategy<B> {
             1 => widened((sign(), 0i64..=18).prop_map(|(s, e)| s * pow2(e))),
         ]
         .boxed(),
+        Fun::Tanh => prop_oneof![
+            2 => widened(tiny()),
+            3 => widened((-100_000i64..=100_000, 1i64..=1000).prop_map(|(n, d)| q_frac(n, d))),
+            1 => widened(prop_oneof![Just(q_int(20)), Just(q_int(-400)), Just(q_int(1 << 21))]),
+            2 => general,
+        ]
+        .boxed(),
         Fun::Cos | Fun::Sin => prop_oneof![
             4 => widened(near_half_pi()),
             2 => widened(tiny()),
@@ -849,6 +859,11 @@ proptest! {
     #[test]
     fn sin_encloses((x, ts, p, bits) in elementary_case(Fun::Sin)) {
         check_all_types(Fun::Sin, &x, &ts, p, bits)?;
+    }
+
+    #[test]
+    fn tanh_encloses((x, ts, p, bits) in elementary_case(Fun::Tanh)) {
+        check_all_types(Fun::Tanh, &x, &ts, p, bits)?;
     }
 
     #[test]

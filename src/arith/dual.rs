@@ -173,6 +173,11 @@ impl<S: Elementary, const N: usize> Elementary for Dual<S, N> {
     fn pi(&self) -> Self {
         Self::cst(self.v.pi())
     }
+    fn tanh(&self) -> Self {
+        let t = self.v.tanh();
+        let fp = self.v.int(1) - t.sqr();
+        self.chain(t, &fp)
+    }
 }
 
 #[cfg(test)]

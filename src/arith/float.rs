@@ -37,6 +37,9 @@ impl Elementary for f64 {
     fn acosh(&self) -> Self {
         f64::acosh(*self)
     }
+    fn tanh(&self) -> Self {
+        f64::tanh(*self)
+    }
     fn pi(&self) -> Self {
         std::f64::consts::PI
     }

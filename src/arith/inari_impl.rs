@@ -72,6 +72,9 @@ impl Elementary for Interval {
     fn pi(&self) -> Self {
         Interval::PI
     }
+    fn tanh(&self) -> Self {
+        Interval::tanh(*self)
+    }
 }
 
 impl Enclosure for Interval {

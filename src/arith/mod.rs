@@ -26,6 +26,7 @@ pub mod mpfr;
 pub mod poly;
 pub mod ratinterval;
 mod rational;
+pub mod second_order;
 
 use std::fmt::Debug;
 use std::ops::{Add, Div, Mul, Neg, Sub};
@@ -35,6 +36,7 @@ pub use inari::Interval;
 pub use mpfr::MpfrInterval;
 pub use poly::Poly;
 pub use ratinterval::RatInterval;
+pub use second_order::SecondOrder;
 
 /// The answer of a comparison between enclosures: decided either way, or not decided.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -152,6 +154,12 @@ pub trait Elementary: Field {
     fn acosh(&self) -> Self;
     /// The constant π.
     fn pi(&self) -> Self;
+    /// Hyperbolic tangent. The default `1 − 2/(e^{2x} + 1)` uses `x` once, so on an enclosure it is
+    /// as tight as its rounded operations; types with a native `tanh` override it.
+    fn tanh(&self) -> Self {
+        let e = (self.clone() * &self.int(2)).exp();
+        self.int(1) - self.int(2) / (e + self.int(1))
+    }
 }
 
 /// Rigorous comparisons. For an enclosing type every answer that is not [`Tri::Unknown`] is proved

@@ -337,6 +337,13 @@ impl Elementary for MpfrInterval {
         let p = self.prec();
         self.monotone_up(|x, r| Float::with_val_round(p, x.exp_ref(), r).0)
     }
+    fn tanh(&self) -> Self {
+        if !self.is_valid() {
+            return self.clone();
+        }
+        let p = self.prec();
+        self.monotone_up(|x, r| Float::with_val_round(p, x.tanh_ref(), r).0)
+    }
     fn acosh(&self) -> Self {
         if !self.is_valid() || self.lo < 1 {
             return Self::invalid(self.prec());

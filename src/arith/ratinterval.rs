@@ -691,6 +691,18 @@ impl Elementary for RatInterval {
         let (lo, hi) = pi_bounds(self.bits + 8);
         Self::new(lo, hi, self.bits)
     }
+    fn tanh(&self) -> Self {
+        if let Some((a, b)) = &self.b {
+            if a.abs() > q_int(1 << 20) || b.abs() > q_int(1 << 20) {
+                return Self::invalid(self.bits);
+            }
+        }
+        // tanh x = (E − 1)/(E + 1) with E = e^{2x}, increasing in E: bound E in the same direction.
+        self.monotone(|x, up| {
+            let e = exp_point(&(x * q_int(2)), self.bits + 8, up);
+            round_rel(&((&e - q_int(1)) / (e + q_int(1))), self.bits + 4, up)
+        })
+    }
 }
 
 impl Enclosure for RatInterval {

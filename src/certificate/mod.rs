@@ -324,6 +324,32 @@ pub enum Witness {
         rho: String,
         delta: String,
     },
+    /// A stationary point of the loss named `loss`: the only zero of its gradient in the box
+    /// `center ± radius`, lying in `tight`, by the Krawczyk test with `preconditioner` (row-major).
+    Stationary {
+        loss: String,
+        center: Vec<String>,
+        radius: Vec<String>,
+        tight: Vec<Encl>,
+        preconditioner: Vec<String>,
+    },
+    /// The `index`-th smallest eigenvalue (from 1) of a symmetric matrix lies strictly between the
+    /// shifts of two congruence witnesses: fewer than `index` eigenvalues lie below the `t` of
+    /// `lower`, at least `index` below the `t` of `upper`.
+    Bracket {
+        index: usize,
+        lower: Box<Witness>,
+        upper: Box<Witness>,
+    },
+    /// A box `B` of the map of the orbit of claim `orbit` with `F(B) ⊆ B`, `‖F'(B)‖∞ ≤ rate < 1`
+    /// (a contraction, so every orbit in `B` converges to its one fixed point), entered by the
+    /// orbit's last box.
+    InvariantBox {
+        orbit: String,
+        #[serde(rename = "box")]
+        boxed: Vec<Encl>,
+        rate: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -460,70 +486,94 @@ fn validate_numbers(c: &Certificate) -> Result<(), String> {
         if let Some(b) = &cl.bound {
             check_encl(&format!("{p}.bound.value"), &b.value)?;
         }
-        let w = format!("{p}.witness");
-        match &cl.witness {
-            Witness::None | Witness::Exact | Witness::Uses { .. } => {}
-            Witness::Orbit { start, boxes, .. } => {
-                check_nums(&format!("{w}.start"), start)?;
-                boxes
-                    .iter()
-                    .enumerate()
-                    .try_for_each(|(k, b)| check_encls(&format!("{w}.boxes[{k}]"), b))?;
-            }
-            Witness::Krawczyk {
-                boxed,
-                tight,
-                center,
-                preconditioner,
-                ..
-            } => {
-                check_encls(&format!("{w}.box"), boxed)?;
-                check_encls(&format!("{w}.tight"), tight)?;
-                check_nums(&format!("{w}.center"), center)?;
-                preconditioner
-                    .iter()
-                    .enumerate()
-                    .try_for_each(|(k, r)| check_nums(&format!("{w}.preconditioner[{k}]"), r))?;
-            }
-            Witness::Quadrature { breakpoints, .. } => {
-                check_nums(&format!("{w}.breakpoints"), breakpoints)?
-            }
-            Witness::EigenBasis {
-                values,
-                vectors,
-                shift,
-                ..
-            } => {
-                check_num(&format!("{w}.shift"), shift)?;
-                check_nums(&format!("{w}.values"), values)?;
-                check_nums(&format!("{w}.vectors"), vectors)?;
-            }
-            Witness::SvdBasis { values, u, v, .. } => {
-                check_nums(&format!("{w}.values"), values)?;
-                check_nums(&format!("{w}.u"), u)?;
-                check_nums(&format!("{w}.v"), v)?;
-            }
-            Witness::Congruence { t, factor, .. } => {
-                check_num(&format!("{w}.t"), t)?;
-                check_nums(&format!("{w}.factor"), factor)?;
-            }
-            Witness::Contraction {
-                r_bar,
-                q_lo,
-                q_hi,
-                rho,
-                delta,
-                ..
-            } => {
-                for (name, v) in [
-                    ("r_bar", r_bar),
-                    ("q_lo", q_lo),
-                    ("q_hi", q_hi),
-                    ("rho", rho),
-                    ("delta", delta),
-                ] {
-                    check_num(&format!("{w}.{name}"), v)?;
-                }
+        check_witness(&format!("{p}.witness"), &cl.witness)?;
+    }
+    Ok(())
+}
+
+fn check_witness(w: &str, witness: &Witness) -> Result<(), String> {
+    match witness {
+        Witness::None | Witness::Exact | Witness::Uses { .. } => {}
+        Witness::Orbit { start, boxes, .. } => {
+            check_nums(&format!("{w}.start"), start)?;
+            boxes
+                .iter()
+                .enumerate()
+                .try_for_each(|(k, b)| check_encls(&format!("{w}.boxes[{k}]"), b))?;
+        }
+        Witness::Krawczyk {
+            boxed,
+            tight,
+            center,
+            preconditioner,
+            ..
+        } => {
+            check_encls(&format!("{w}.box"), boxed)?;
+            check_encls(&format!("{w}.tight"), tight)?;
+            check_nums(&format!("{w}.center"), center)?;
+            preconditioner
+                .iter()
+                .enumerate()
+                .try_for_each(|(k, r)| check_nums(&format!("{w}.preconditioner[{k}]"), r))?;
+        }
+        Witness::Quadrature { breakpoints, .. } => {
+            check_nums(&format!("{w}.breakpoints"), breakpoints)?
+        }
+        Witness::EigenBasis {
+            values,
+            vectors,
+            shift,
+            ..
+        } => {
+            check_num(&format!("{w}.shift"), shift)?;
+            check_nums(&format!("{w}.values"), values)?;
+            check_nums(&format!("{w}.vectors"), vectors)?;
+        }
+        Witness::SvdBasis { values, u, v, .. } => {
+            check_nums(&format!("{w}.values"), values)?;
+            check_nums(&format!("{w}.u"), u)?;
+            check_nums(&format!("{w}.v"), v)?;
+        }
+        Witness::Congruence { t, factor, .. } => {
+            check_num(&format!("{w}.t"), t)?;
+            check_nums(&format!("{w}.factor"), factor)?;
+        }
+        Witness::Stationary {
+            center,
+            radius,
+            tight,
+            preconditioner,
+            ..
+        } => {
+            check_nums(&format!("{w}.center"), center)?;
+            check_nums(&format!("{w}.radius"), radius)?;
+            check_encls(&format!("{w}.tight"), tight)?;
+            check_nums(&format!("{w}.preconditioner"), preconditioner)?;
+        }
+        Witness::InvariantBox { boxed, rate, .. } => {
+            check_encls(&format!("{w}.box"), boxed)?;
+            check_num(&format!("{w}.rate"), rate)?;
+        }
+        Witness::Bracket { lower, upper, .. } => {
+            check_witness(&format!("{w}.lower"), lower)?;
+            check_witness(&format!("{w}.upper"), upper)?;
+        }
+        Witness::Contraction {
+            r_bar,
+            q_lo,
+            q_hi,
+            rho,
+            delta,
+            ..
+        } => {
+            for (name, v) in [
+                ("r_bar", r_bar),
+                ("q_lo", q_lo),
+                ("q_hi", q_hi),
+                ("rho", rho),
+                ("delta", delta),
+            ] {
+                check_num(&format!("{w}.{name}"), v)?;
             }
         }
     }

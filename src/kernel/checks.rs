@@ -340,3 +340,38 @@ pub fn bits_of(claim: &Claim) -> u32 {
     };
     p + 64
 }
+
+/// Checks a claim stating an exact polynomial identity: the kernel expands it itself and the
+/// verdict must be `CERTIFIED` when it holds, `VIOLATED` when it fails (or `UNDECIDED`).
+pub fn check_identity(
+    c: &Claim,
+    ident: &crate::spec::two_factor::Identity,
+) -> Result<String, String> {
+    if !matches!(c.witness, crate::certificate::Witness::Exact) {
+        return Err("an identity has an `exact` witness".into());
+    }
+    let holds = ident
+        .differences
+        .iter()
+        .all(|d| d.normal_form(&ident.relations).is_zero());
+    let expected = if holds {
+        crate::certificate::Verdict::Certified
+    } else {
+        crate::certificate::Verdict::Violated
+    };
+    if c.role != Role::Conclusion || c.bound.is_some() || c.enclosure.is_some() {
+        return Err("an identity is a conclusion without enclosure or bound".into());
+    }
+    if c.verdict == expected || c.verdict == crate::certificate::Verdict::Undecided {
+        return Ok(format!(
+            "exact polynomial identity {}: {}",
+            if holds { "holds" } else { "fails" },
+            ident.statement
+        ));
+    }
+    Err(format!(
+        "verdict {} but the identity {}",
+        c.verdict,
+        if holds { "holds" } else { "fails" }
+    ))
+}

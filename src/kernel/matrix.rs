@@ -5,7 +5,7 @@
 //! and points `b_k` is the dot product of `b` with `l_k` where `b_k ≥ 0` and `u_k` where `b_k < 0`.
 
 use crate::arith::exact::{qadd, qmul, qsub, rug_from_q, Q};
-use num_traits::{Signed, Zero};
+use num_traits::{One, Signed, Zero};
 use rug::float::Round;
 use rug::Float;
 
@@ -37,6 +37,30 @@ fn up(q: &Q) -> Float {
 impl KMat {
     pub fn exact(rows: usize, cols: usize, d: Vec<Q>) -> Self {
         KMat::Exact { rows, cols, d }
+    }
+
+    /// Rational entries, kept exact or enclosed by MPFR numbers.
+    pub fn of_rationals(rows: usize, cols: usize, d: &[Q], exact: bool) -> Self {
+        if exact {
+            KMat::exact(rows, cols, d.to_vec())
+        } else {
+            KMat::Bounds {
+                rows,
+                cols,
+                lo: d.iter().map(down).collect(),
+                hi: d.iter().map(up).collect(),
+            }
+        }
+    }
+
+    /// Entries `[lo_k, hi_k]`, enclosed outward by MPFR numbers.
+    pub fn of_intervals(rows: usize, cols: usize, d: &[(Q, Q)]) -> Self {
+        KMat::Bounds {
+            rows,
+            cols,
+            lo: d.iter().map(|(l, _)| down(l)).collect(),
+            hi: d.iter().map(|(_, h)| up(h)).collect(),
+        }
     }
 
     pub fn dims(&self) -> (usize, usize) {
@@ -364,4 +388,69 @@ pub fn gershgorin_signs(m: &KMat) -> Option<(usize, usize)> {
         }
     }
     Some((neg, pos))
+}
+
+/// Re-checks a congruence witness for the symmetric enclosure `a` at the shift `t`: `perm` is a
+/// permutation, `x` (row-major) is unit lower triangular (`factor_kind = "unit_lower"`, det 1) or
+/// satisfies `‖XXᵀ − I‖ < 1` (`"eigenvectors"`), and no Gershgorin disc of `X P (A − tI) Pᵀ Xᵀ`
+/// contains 0. By Sylvester's law of inertia every symmetric matrix in `a` then has exactly
+/// `below` eigenvalues `< t` and `above` eigenvalues `> t`; these are returned.
+pub fn congruence_counts(
+    a: &KMat,
+    t: &Q,
+    perm: &[usize],
+    x: &[Q],
+    factor_kind: &str,
+    exact: bool,
+) -> Result<(usize, usize), String> {
+    let (n, cols) = a.dims();
+    if n != cols {
+        return Err("the matrix is not square".into());
+    }
+    let mut seen = vec![false; n];
+    if perm.len() != n
+        || perm
+            .iter()
+            .any(|&p| p >= n || std::mem::replace(&mut seen[p], true))
+    {
+        return Err("perm is not a permutation".into());
+    }
+    if x.len() != n * n {
+        return Err("the factor has the wrong size".into());
+    }
+    let xk = KMat::of_rationals(n, n, x, exact);
+    match factor_kind {
+        "unit_lower" => {
+            let ok = (0..n).all(|i| {
+                (0..n).all(|j| {
+                    if i == j {
+                        x[i * n + j] == Q::one()
+                    } else if j > i {
+                        x[i * n + j].is_zero()
+                    } else {
+                        true
+                    }
+                })
+            });
+            if !ok {
+                return Err("the factor is not unit lower triangular".into());
+            }
+        }
+        "eigenvectors" => {
+            let g = product(&xk, &xk.transpose(), exact)?.shift_diagonal(&Q::one());
+            let bound = norm2_upper(&g);
+            if bound >= 1 {
+                return Err("‖XXᵀ − I‖ is not below 1: X may be singular".into());
+            }
+        }
+        k => return Err(format!("unknown factor kind `{k}`")),
+    }
+    let ak = a.shift_diagonal(t).permute_symmetric(perm);
+    let m = product(&product(&xk, &ak, exact)?, &xk.transpose(), exact)?;
+    let (below, above) =
+        gershgorin_signs(&m).ok_or("a Gershgorin disc of X P (A − tI) Pᵀ Xᵀ may contain 0")?;
+    if below + above != n {
+        return Err("the discs do not account for every eigenvalue".into());
+    }
+    Ok((below, above))
 }

@@ -19,6 +19,7 @@ mod checks;
 mod matrix;
 mod spectrum;
 mod two_factor;
+mod weight_decay;
 
 use crate::certificate::{parse_certificate, Certificate, Verdict};
 
@@ -83,6 +84,7 @@ pub fn check(cert: &Certificate) -> Result<Report, Malformed> {
     let claims = match cert.theorem.id.as_str() {
         "two-factor-transformer" => two_factor::check(cert)?,
         "spectrum" => spectrum::check(cert)?,
+        "weight-decay-eos" => weight_decay::check(cert)?,
         other => {
             return Err(Malformed(format!(
                 "theorem `{other}` is not known to this kernel"

@@ -9,7 +9,7 @@
 
 use super::checks::{conclude, Expect};
 use super::matrix::{
-    column_norms_upper, difference, gershgorin_signs, norm2_upper, product, KMat, PREC,
+    column_norms_upper, congruence_counts, difference, norm2_upper, product, KMat, PREC,
 };
 use super::{ClaimCheck, Malformed};
 use crate::arith::exact::{parse_q, q_from_float, qadd, qcmp, qmul, qsub, rug_from_q, Q};
@@ -201,24 +201,7 @@ struct Ctx {
 }
 
 fn kmat_of(m: &Mat, exact: bool) -> KMat {
-    if exact {
-        KMat::exact(m.rows, m.cols, m.d.clone())
-    } else {
-        KMat::Bounds {
-            rows: m.rows,
-            cols: m.cols,
-            lo: m
-                .d
-                .iter()
-                .map(|q| Float::with_val_round(PREC, &rug_from_q(q), Round::Down).0)
-                .collect(),
-            hi: m
-                .d
-                .iter()
-                .map(|q| Float::with_val_round(PREC, &rug_from_q(q), Round::Up).0)
-                .collect(),
-        }
-    }
+    KMat::of_rationals(m.rows, m.cols, &m.d, exact)
 }
 
 /// `A` scaled to integer entries by the least common denominator `D` (when `D` is modest), for fast
@@ -660,58 +643,15 @@ fn check_claim(
                 return Err("the inertia is a congruence of A at t = 0".into());
             }
             let exact = exact_method(method, n)?;
-            let mut seen = vec![false; n];
-            if perm.len() != n
-                || perm
-                    .iter()
-                    .any(|&p| p >= n || std::mem::replace(&mut seen[p], true))
-            {
-                return Err("perm is not a permutation".into());
-            }
             let x = parse_all(factor, "factor")?;
-            if x.len() != n * n {
-                return Err("the factor has the wrong size".into());
-            }
-            let xk = kmat_of(
-                &Mat {
-                    rows: n,
-                    cols: n,
-                    d: x.clone(),
-                },
+            let (below, above) = congruence_counts(
+                &kmat_of(&ctx.a, exact),
+                &Q::zero(),
+                perm,
+                &x,
+                factor_kind,
                 exact,
-            );
-            match factor_kind.as_str() {
-                "unit_lower" => {
-                    let ok = (0..n).all(|i| {
-                        (0..n).all(|j| {
-                            if i == j {
-                                x[i * n + j] == Q::one()
-                            } else if j > i {
-                                x[i * n + j].is_zero()
-                            } else {
-                                true
-                            }
-                        })
-                    });
-                    if !ok {
-                        return Err("the factor is not unit lower triangular".into());
-                    }
-                }
-                "eigenvectors" => {
-                    let g = product(&xk, &xk.transpose(), exact)?.shift_diagonal(&Q::one());
-                    if fq(&norm2_upper(&g))? >= Q::one() {
-                        return Err("‖XXᵀ − I‖ is not below 1: X may be singular".into());
-                    }
-                }
-                k => return Err(format!("unknown factor kind `{k}`")),
-            }
-            let ak = kmat_of(&ctx.a, exact).permute_symmetric(perm);
-            let m = product(&product(&xk, &ak, exact)?, &xk.transpose(), exact)?;
-            let (below, above) =
-                gershgorin_signs(&m).ok_or("a Gershgorin disc of X P A Pᵀ Xᵀ may contain 0")?;
-            if below + above != n {
-                return Err("the discs do not account for every eigenvalue".into());
-            }
+            )?;
             conc(
                 interval(&q_int(below as i64), &q_int(below as i64)),
                 format!("{below} negative, {above} positive eigenvalues (Sylvester, Gershgorin)"),

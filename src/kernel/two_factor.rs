@@ -2,8 +2,8 @@
 //! (role and bound, as functions of μ), and how its witness is re-verified exactly.
 
 use super::checks::{
-    bits_of, check_krawczyk, check_orbit, compose, conclude, iterate_jacobian, param, q, show,
-    Expect, IBox,
+    bits_of, check_identity, check_krawczyk, check_orbit, compose, conclude, iterate_jacobian,
+    param, q, show, Expect, IBox,
 };
 use super::{ClaimCheck, Malformed};
 use crate::arith::exact::Q;
@@ -250,33 +250,7 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
     }
     let id = c.id.as_str();
     if let Some(ident) = ctx.idents.iter().find(|i| i.id == id) {
-        if !matches!(c.witness, Witness::Exact) {
-            return Err("an identity has an `exact` witness".into());
-        }
-        let holds = ident
-            .differences
-            .iter()
-            .all(|d| d.normal_form(&ident.relations).is_zero());
-        let expected = if holds {
-            crate::certificate::Verdict::Certified
-        } else {
-            crate::certificate::Verdict::Violated
-        };
-        if c.role != Role::Conclusion || c.bound.is_some() || c.enclosure.is_some() {
-            return Err("an identity is a conclusion without enclosure or bound".into());
-        }
-        if c.verdict == expected || c.verdict == crate::certificate::Verdict::Undecided {
-            return Ok(format!(
-                "exact polynomial identity {}: {}",
-                if holds { "holds" } else { "fails" },
-                ident.statement
-            ));
-        }
-        return Err(format!(
-            "verdict {} but the identity {}",
-            c.verdict,
-            if holds { "holds" } else { "fails" }
-        ));
+        return check_identity(c, ident);
     }
     applies(ctx, id)?;
     let need_exact = || {
@@ -983,4 +957,45 @@ pub(crate) fn check_contraction(
         ));
     }
     Ok((factor, q_all))
+}
+
+/// Checks paper 5's claims embedded in another certificate under `prefix` (ids and `uses`
+/// references prefixed), as paper 5's certificate for the cubic or product map at `mu`, from
+/// `x0`, with claim groups `groups`; results carry the prefixed ids.
+pub(crate) fn check_embedded(
+    cert: &Certificate,
+    prefix: &str,
+    mu: &Q,
+    x0: &Q,
+    groups: &str,
+) -> Result<Vec<ClaimCheck>, Malformed> {
+    let strip = |s: &str| s.strip_prefix(prefix).map(str::to_string);
+    let mut sub = cert.clone();
+    sub.theorem.id = "two-factor-transformer".into();
+    sub.instance.params = [
+        ("mu".to_string(), crate::arith::format_exact(mu)),
+        ("x0".to_string(), crate::arith::format_exact(x0)),
+        ("claims".to_string(), groups.to_string()),
+    ]
+    .into_iter()
+    .collect();
+    sub.claims = cert
+        .claims
+        .iter()
+        .filter_map(|c| {
+            let mut c = c.clone();
+            c.id = strip(&c.id)?;
+            if let Witness::Uses { claim, .. } = &mut c.witness {
+                *claim = strip(claim).unwrap_or_else(|| format!("(outside {prefix}){claim}"));
+            }
+            Some(c)
+        })
+        .collect();
+    Ok(check(&sub)?
+        .into_iter()
+        .map(|mut r| {
+            r.id = format!("{prefix}{}", r.id);
+            r
+        })
+        .collect())
 }

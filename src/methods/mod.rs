@@ -7,3 +7,4 @@ pub mod identity;
 pub mod krawczyk;
 pub mod mean_value;
 pub mod quadrature;
+pub mod stationary;

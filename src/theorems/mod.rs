@@ -3,6 +3,7 @@
 pub mod instance;
 pub mod spectrum;
 pub mod two_factor;
+pub mod weight_decay;
 
 use crate::arith::exact::{format_exact, pow2, Q};
 use crate::arith::Arith;
@@ -41,7 +42,10 @@ pub trait Theorem: Sync {
 
 /// Every implemented theorem.
 pub fn registry() -> Vec<&'static dyn Theorem> {
-    vec![&two_factor::TwoFactorTransformer]
+    vec![
+        &two_factor::TwoFactorTransformer,
+        &weight_decay::WeightDecayEos,
+    ]
 }
 
 /// Looks a theorem up by id.
