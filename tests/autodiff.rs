@@ -223,3 +223,28 @@ fn backpropagated_gradient_matches_automatic_differentiation() {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// `bounds_f64` rounds outward: it brackets the exact endpoints, in every enclosing type.
+    #[test]
+    fn binary64_bounds_round_outward(n in any::<i64>(), d in 1i64..=i64::MAX, e in -1100i32..=1100, w in 0u32..80) {
+        let lo = q_frac(n, d) * gdcert::arith::exact::pow2(e as i64);
+        let hi = lo.clone() + gdcert::arith::exact::pow2(-(w as i64));
+        fn check<S: Enclosure>(x: &S) -> Result<(), TestCaseError> {
+            if let (Some((l, h)), Some((lf, hf))) = (x.bounds(), x.bounds_f64()) {
+                if lf.is_finite() {
+                    prop_assert!(gdcert::arith::exact::q_from_f64(lf).unwrap() <= l);
+                }
+                if hf.is_finite() {
+                    prop_assert!(gdcert::arith::exact::q_from_f64(hf).unwrap() >= h);
+                }
+            }
+            Ok(())
+        }
+        check(&Interval::try_from((1.0, 1.0)).unwrap().from_bounds(&lo, &hi))?;
+        check(&MpfrInterval::unit(200).from_bounds(&lo, &hi))?;
+        check(&RatInterval::new(lo.clone(), hi.clone(), 64))?;
+    }
+}

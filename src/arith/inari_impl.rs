@@ -111,6 +111,9 @@ impl Enclosure for Interval {
     fn mid_f64(&self) -> f64 {
         self.mid()
     }
+    fn bounds_f64(&self) -> Option<(f64, f64)> {
+        (!self.is_empty()).then(|| (self.inf(), self.sup()))
+    }
     fn width_f64(&self) -> f64 {
         self.wid()
     }

@@ -36,7 +36,7 @@ pub use inari::Interval;
 pub use mpfr::MpfrInterval;
 pub use poly::Poly;
 pub use ratinterval::RatInterval;
-pub use second_order::SecondOrder;
+pub use second_order::{FirstOrder, SecondOrder};
 
 /// The answer of a comparison between enclosures: decided either way, or not decided.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -183,6 +183,16 @@ pub trait Enclosure: Ring {
 
     /// Approximate middle, for display and for steering searches; never for a verdict.
     fn mid_f64(&self) -> f64;
+
+    /// Binary64 bounds rounded outward (`lo <= every value <= hi`), or `None` when `self` bounds
+    /// nothing. Cheaper than [`Enclosure::bounds`] where the endpoints are floating-point numbers.
+    fn bounds_f64(&self) -> Option<(f64, f64)> {
+        let (lo, hi) = self.bounds()?;
+        Some((
+            exact::q_to_f64_directed(&lo, false),
+            exact::q_to_f64_directed(&hi, true),
+        ))
+    }
 
     /// Approximate width, for display and for steering searches; never for a verdict.
     fn width_f64(&self) -> f64;

@@ -481,6 +481,15 @@ impl Enclosure for MpfrInterval {
             hi: up(p, &self.hi + r.abs()),
         }
     }
+    fn bounds_f64(&self) -> Option<(f64, f64)> {
+        if !self.is_valid() || self.lo.is_infinite() || self.hi.is_infinite() {
+            return None;
+        }
+        Some((
+            self.lo.to_f64_round(Round::Down),
+            self.hi.to_f64_round(Round::Up),
+        ))
+    }
     fn mid_f64(&self) -> f64 {
         if !self.is_valid() {
             return f64::NAN;

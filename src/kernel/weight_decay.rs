@@ -18,7 +18,9 @@ use super::checks::{
 use super::matrix::{congruence_counts, difference, product, KMat, PREC};
 use super::{ClaimCheck, Malformed};
 use crate::arith::exact::{format_exact, parse_q, Q};
-use crate::arith::{q_frac, q_int, Elementary, Enclosure, RatInterval, Ring, SecondOrder};
+use crate::arith::{
+    q_frac, q_int, Elementary, Enclosure, FirstOrder, RatInterval, Ring, SecondOrder,
+};
 use crate::certificate::{Certificate, Claim, Role, Verdict, Witness};
 use crate::spec::mlp::{inputs, target, DecayedLoss, Mlp};
 use crate::spec::two_factor::Identity;
@@ -387,7 +389,7 @@ impl Ctx<'_> {
             mlp,
             lambda: self.lambda.clone(),
         };
-        let at_center = obj.value(&SecondOrder::seed(
+        let at_center = obj.value(&FirstOrder::seed(
             &m.iter()
                 .map(|x| RatInterval::point(x.clone(), bits))
                 .collect::<Vec<_>>(),

@@ -135,6 +135,30 @@ impl IMat {
         IMat { mid, rad }
     }
 
+    /// A midpoint-radius matrix enclosing the binary64 entry intervals `[lo, hi]` (row-major);
+    /// `None` when an entry is not finite.
+    pub fn enclosing(rows: usize, cols: usize, entries: &[(f64, f64)]) -> Option<IMat> {
+        let mut mid = Vec::with_capacity(entries.len());
+        let mut rad = Vec::with_capacity(entries.len());
+        for &(lo, hi) in entries {
+            // Each difference is exact to within U relative (round to nearest); SAFE covers it.
+            let m = 0.5 * lo + 0.5 * hi;
+            mid.push(m);
+            rad.push(((hi - m).max(m - lo) * (1.0 + 2.0 * U) + ETA) * SAFE);
+        }
+        let out = IMat::from_mid_rad(rows, cols, &mid, &rad);
+        out.is_finite().then_some(out)
+    }
+
+    /// Upper bounds of the row sums of `|X|` over `X` in `self`.
+    pub fn abs_row_sums_upper(&self) -> Vec<f64> {
+        let a = self.abs_upper();
+        let inflate = (1.0 + (self.ncols() as f64 + 2.0) * 2.0 * U) * SAFE;
+        (0..self.nrows())
+            .map(|i| (0..self.ncols()).map(|j| a[(i, j)]).sum::<f64>() * inflate)
+            .collect()
+    }
+
     /// `self − t·I` for a point `t`.
     pub fn shift_diagonal(&self, t: f64) -> IMat {
         let mut out = self.clone();

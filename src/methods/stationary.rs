@@ -14,7 +14,8 @@
 
 use crate::arith::exact::{q_from_f64, q_to_f64, Q};
 use crate::arith::ratinterval::round_rel;
-use crate::arith::{Arith, Elementary, SecondOrder};
+use crate::arith::{Arith, Elementary, FirstOrder, SecondOrder};
+use crate::linalg::IMat;
 use nalgebra::{DMatrix, DVector};
 
 /// A loss on `R^n`, written once over the scalar traits.
@@ -22,6 +23,13 @@ pub trait Objective {
     fn dim(&self) -> usize;
     /// The loss at `theta`, in the arithmetic of its entries.
     fn value<T: Elementary>(&self, theta: &[T]) -> T;
+}
+
+/// The gradient of `obj` at `theta`, with its value.
+pub fn gradient<O: Objective, T: Elementary>(obj: &O, theta: &[T]) -> (T, Vec<T>) {
+    let l = obj.value(&FirstOrder::seed(theta));
+    let g = l.gradient(obj.dim());
+    (l.v, g)
 }
 
 /// Gradient and Hessian (row-major) of `obj` at `theta`, with its value.
@@ -75,13 +83,11 @@ pub struct StationaryPoint<S> {
     pub contraction: f64,
 }
 
+/// `x` rounded toward zero to `bits` significant bits, exactly, as a rational.
 fn round_q(x: f64, bits: u32) -> Option<Q> {
-    let q = q_from_f64(x)?;
-    Some(if q == Q::from_integer(0.into()) {
-        q
-    } else {
-        round_rel(&q, bits, false)
-    })
+    let drop = 53u32.saturating_sub(bits.max(1));
+    let mask = !((1u64 << drop) - 1);
+    q_from_f64(f64::from_bits(x.to_bits() & mask))
 }
 
 /// Proves a stationary point of `obj` near `guess` (which should already be a Newton point).
@@ -111,10 +117,11 @@ pub fn prove_stationary_point<O: Objective, S: Arith>(
         }
     }
     let c_s: Vec<S> = c_q.iter().map(|q| unit.constant(q)).collect();
+    let c_f = faer::Mat::from_fn(n, n, |i, j| q_to_f64(&c_q[i * n + j]));
     // δ = C·∇L(m): the (preconditioned) Newton correction, enclosed.
     let correction = |m: &[Q]| -> Vec<S> {
         let m_s: Vec<S> = m.iter().map(|q| unit.constant(q)).collect();
-        let (_, g_m, _) = derivatives(obj, &m_s);
+        let (_, g_m) = gradient(obj, &m_s);
         (0..n)
             .map(|i| {
                 (0..n).fold(unit.int(0), |acc, j| {
@@ -173,23 +180,26 @@ pub fn prove_stationary_point<O: Objective, S: Arith>(
             .map(|c| unit.from_bounds(&(c.clone() - &rq), &(c.clone() + &rq)))
             .collect();
         let (loss, _, hx) = derivatives(obj, &x);
-        // s_i = Σ_j |I − C·∇²L(X)|_ij · r, the spread of K around m − δ.
-        let r_s = unit.from_bounds(&-rq.clone(), &rq);
-        let mut contraction = 0.0f64;
+        // s_i = Σ_j |I − C·∇²L(X)|_ij · r, the spread of K around m − δ. The product needs no
+        // precision (only δ does): it runs in binary64 midpoint-radius arithmetic.
+        let h_bounds: Option<Vec<(f64, f64)>> = hx.iter().map(|v| v.bounds_f64()).collect();
+        let Some(h_mat) = h_bounds.and_then(|b| IMat::enclosing(n, n, &b)) else {
+            return Err("the Hessian over the box is unbounded".into());
+        };
+        let rows = IMat::point(c_f.clone())
+            .mul(&h_mat)
+            .shift_diagonal(1.0)
+            .abs_row_sums_upper();
+        let contraction = rows.iter().fold(0.0f64, |m, v| m.max(*v));
         let mut k_box = Vec::with_capacity(n);
         let mut inside = true;
         for i in 0..n {
-            let mut row_abs = unit.int(0);
-            for j in 0..n {
-                let mut ch = unit.int(0);
-                for l in 0..n {
-                    ch = ch + &(c_s[i * n + l].clone() * &hx[l * n + j]);
-                }
-                let mij = if i == j { unit.int(1) - ch } else { -ch };
-                row_abs = row_abs + &mij.abs();
-            }
-            contraction = contraction.max(row_abs.mid_f64() + row_abs.width_f64());
-            let ki = m_s[i].clone() - &delta[i] + &(row_abs * &r_s);
+            let Some(row) = q_from_f64(rows[i]) else {
+                inside = false;
+                break;
+            };
+            let spread = row * &rq;
+            let ki = m_s[i].clone() - &delta[i] + &unit.from_bounds(&-spread.clone(), &spread);
             if !ki.interior(&x[i]) {
                 inside = false;
             }

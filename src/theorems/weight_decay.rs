@@ -711,22 +711,8 @@ struct NetworkTask<'a> {
 
 /// The Hessian over the Krawczyk box as a midpoint-radius matrix that encloses it.
 fn enclosing_imat<S: Arith>(n: usize, h: &[S]) -> Option<IMat> {
-    let mut mid = Vec::with_capacity(n * n);
-    let mut rad = Vec::with_capacity(n * n);
-    // Column-major, as IMat::from_mid_rad expects row-major slices: fill row-major.
-    for v in h {
-        let (lo, hi) = v.bounds()?;
-        let m = q_from_f64(q_to_f64(&((lo.clone() + &hi) / q_int(2))))?;
-        let r = if m.clone() - &lo > hi.clone() - &m {
-            m.clone() - &lo
-        } else {
-            hi.clone() - &m
-        };
-        mid.push(q_to_f64(&m));
-        rad.push(crate::arith::exact::q_to_f64_directed(&r, true));
-    }
-    let out = IMat::from_mid_rad(n, n, &mid, &rad);
-    out.is_finite().then_some(out)
+    let b: Vec<(f64, f64)> = h.iter().map(|v| v.bounds_f64()).collect::<Option<_>>()?;
+    IMat::enclosing(n, n, &b)
 }
 
 fn congruence_witness(matrix: &str, t: &Q, c: &InertiaCount) -> Witness {
