@@ -1,5 +1,6 @@
 //! One module per paper: the statement, the instance schema, and the certifier.
 
+pub mod deep_mf;
 pub mod instance;
 pub mod spectrum;
 pub mod two_factor;
@@ -7,9 +8,10 @@ pub mod two_factor;
 use crate::arith::exact::{format_exact, pow2, Q};
 use crate::arith::Arith;
 use crate::certificate::{
-    verdict_for, ArithmeticRecord, Bound, Certificate, Claim, Encl, InstanceRecord, Role,
-    TheoremRef, Tool, Verdict, Witness, FORMAT,
+    verdict_for, ArithmeticRecord, Bound, Certificate, Claim, Encl, InstanceRecord, MatrixRecord,
+    Role, TheoremRef, Tool, Verdict, Witness, FORMAT,
 };
+use std::collections::BTreeMap;
 use crate::methods::escalation::{run_at, run_escalating, ArithChoice, Decided, Task};
 use crate::methods::krawczyk::PeriodicPoint;
 use crate::methods::mean_value::Orbit;
@@ -37,11 +39,16 @@ pub trait Theorem: Sync {
     fn default_instance(&self) -> (&'static str, &'static str);
     /// Certifies an instance. Input errors (out-of-range values, inconsistent keys) are `Err`.
     fn certify(&self, params: &Params, opts: &RunOptions) -> Result<Vec<Claim>, InputError>;
+    /// Matrices of the instance that the kernel needs, recorded exactly in the certificate
+    /// (`instance.matrices`); none by default.
+    fn matrices(&self, _params: &Params) -> BTreeMap<String, MatrixRecord> {
+        BTreeMap::new()
+    }
 }
 
 /// Every implemented theorem.
 pub fn registry() -> Vec<&'static dyn Theorem> {
-    vec![&two_factor::TwoFactorTransformer]
+    vec![&two_factor::TwoFactorTransformer, &deep_mf::DeepMatrixFactorization]
 }
 
 /// Looks a theorem up by id.
@@ -71,7 +78,7 @@ pub fn assemble(
         instance: InstanceRecord {
             name: params.name.clone(),
             params: params.record(),
-            matrices: Default::default(),
+            matrices: th.matrices(params),
         },
         arithmetic: ArithmeticRecord {
             requested: opts.arith.to_string(),
