@@ -45,7 +45,7 @@ pub const MAX_DEPTH: i64 = 12;
 pub const MAX_ORBIT_STEPS: i64 = 1_000_000;
 /// Quadrature: Taylor order, initial pieces, most pieces.
 pub const QUAD_ORDER: usize = 16;
-const QUAD_INITIAL: u32 = 8;
+const QUAD_INITIAL: u32 = 2;
 pub const QUAD_MAX_PIECES: usize = 2048;
 
 impl Theorem for DeepMatrixFactorization {
@@ -648,17 +648,41 @@ pub fn certify(inst: &Inst, opts: &RunOptions) -> Vec<Claim> {
         ),
     }
     crate::progress::stage("C2: mean-value orbits of the extreme eigenvalues");
-    out.extend(escalate(
-        opts,
-        &OrbitTask {
-            inst: inst.clone(),
-            c4_step: c4_r,
-            k_hit,
-            k_esc: k_esc.flatten(),
-        },
-    ));
+    let task = OrbitTask {
+        inst: inst.clone(),
+        c4_step: c4_r,
+        k_hit,
+        k_esc: k_esc.flatten(),
+    };
+    // More precision cannot help an orbit that needs more than max_steps steps: then run once.
+    let lower_ok = estimate_crossing(inst, &lam_lo, &theta_lo)
+        .is_some_and(|k| c4_r.is_none_or(|c4| (c4 as usize) <= inst.max_steps) && k <= inst.max_steps);
+    let upper_ok = !inst.escape_possible()
+        || estimate_crossing(inst, &inst.lam_hi().unwrap_or_default(), &inst.delta).is_some();
+    if lower_ok && upper_ok {
+        out.extend(escalate(opts, &task));
+    } else {
+        out.extend(crate::methods::escalation::run_at(opts.arith, &task).0);
+    }
     out.extend(c3_claims(inst));
     out
+}
+
+/// The first step at which `x_k(λ) > thresh` in `f64` (an estimate, to steer the search only).
+fn estimate_crossing(inst: &Inst, lambda: &Q, thresh: &Q) -> Option<usize> {
+    let (eta, lam, t) = (q_to_f64(&inst.eta), q_to_f64(lambda), q_to_f64(thresh));
+    let mut w = q_to_f64(&inst.alpha);
+    for k in 0..=inst.max_steps {
+        let p = w.powi(inst.depth as i32 - 1);
+        if p * w > t {
+            return Some(k);
+        }
+        w -= eta * p * (p * w - lam);
+        if !w.is_finite() {
+            return None;
+        }
+    }
+    None
 }
 
 fn c3_claims(inst: &Inst) -> Vec<Claim> {
@@ -894,21 +918,34 @@ pub fn gf_time<S: Arith>(
     if b <= *alpha || b.pow(depth as i32) >= *lambda {
         return None;
     }
-    let q = integrate_adaptive(
-        unit,
-        alpha,
-        &b,
-        QUAD_ORDER,
-        tol,
-        QUAD_INITIAL,
-        QUAD_MAX_PIECES,
-        |w| tgf_integrand(depth, lambda, w),
-    );
-    q.value.bounds()?;
-    Some(GfTime {
-        value: q.value,
-        breakpoints: q.breakpoints,
-    })
+    // Geometric segments α, 2α, 4α, … , b: the integrand behaves like w^(1−N) near α.
+    let mut ends = vec![alpha.clone()];
+    while ends.last().is_some_and(|x| x.clone() * q_int(4) < b) {
+        let next = ends[ends.len() - 1].clone() * q_int(2);
+        ends.push(next);
+    }
+    ends.push(b.clone());
+    let len = q_to_f64(&(&b - alpha));
+    let per = (QUAD_MAX_PIECES / (ends.len() - 1)).max(16);
+    let mut value = unit.int(0);
+    let mut breakpoints = vec![alpha.clone()];
+    for seg in ends.windows(2) {
+        let share = tol * q_to_f64(&(&seg[1] - &seg[0])) / len;
+        let q = integrate_adaptive(
+            unit,
+            &seg[0],
+            &seg[1],
+            QUAD_ORDER,
+            share,
+            QUAD_INITIAL,
+            per,
+            |w| tgf_integrand(depth, lambda, w),
+        );
+        value = value + &q.value;
+        breakpoints.extend(q.breakpoints.into_iter().skip(1));
+    }
+    value.bounds()?;
+    Some(GfTime { value, breakpoints })
 }
 
 /// A rough `f64` value of `T_GF` (trapezoids in log scale), to set the quadrature tolerance.
@@ -946,15 +983,20 @@ fn quad_witness<S: Arith>(t: &GfTime<S>, unit: &S) -> Witness {
     }
 }
 
-/// `⌈x⌉` of the upper end and `⌊x⌋` of the lower end of an enclosure, as integers.
+/// `⌈x⌉` of the upper end of an enclosure, when it is the ceiling of every point of it (so the
+/// integer is the formula's, not an artefact of a wide enclosure).
 fn ceil_hi<S: Arith>(x: &S) -> Option<u64> {
-    let (_, hi) = x.bounds()?;
+    let (lo, hi) = x.bounds()?;
+    if lo.ceil() != hi.ceil() || lo < Q::zero() {
+        return None;
+    }
     hi.ceil().to_integer().to_u64()
 }
+/// `⌊x⌋` of the lower end, when it is the floor of every point.
 fn floor_lo<S: Arith>(x: &S) -> Option<u64> {
-    let (lo, _) = x.bounds()?;
-    if lo < Q::zero() {
-        return Some(0);
+    let (lo, hi) = x.bounds()?;
+    if lo.floor() != hi.floor() || lo < Q::zero() {
+        return None;
     }
     lo.floor().to_integer().to_u64()
 }
@@ -1004,7 +1046,7 @@ impl Task for BoundsTask {
                         out.push(c);
                     }
                     None => out.extend(
-                        undecided_all(&["H3.K_hit"], "K_hit is not finite", &arith).0,
+                        undecided_all(&["H3.K_hit"], "the enclosure of c·T_GF/η is too wide to fix K_hit", &arith).0,
                     ),
                 }
             }
@@ -1049,7 +1091,7 @@ impl Task for BoundsTask {
                             out.push(c);
                         }
                         None => out.extend(
-                            undecided_all(&["H3.K_esc"], "K_esc is not finite", &arith).0,
+                            undecided_all(&["H3.K_esc"], "the enclosure of T_GF/η is too wide to fix K_esc", &arith).0,
                         ),
                     }
                 }
@@ -1077,8 +1119,10 @@ impl Task for BoundsTask {
                 let (_, tail_hi) = tail.bounds()?;
                 let m = if tail_hi <= Q::zero() {
                     0
-                } else {
+                } else if tail.width_f64() < 1e-3 {
                     tail_hi.ceil().to_integer().to_u64()?
+                } else {
+                    return None;
                 };
                 let total = kh.checked_add(m)?;
                 let mut c = claim(
