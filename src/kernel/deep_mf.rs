@@ -8,13 +8,13 @@
 
 use super::checks::{bits_of, conclude, param, Expect};
 use super::{ClaimCheck, Malformed};
+use crate::arith::dual::{jacobian, Dual};
 use crate::arith::exact::{format_exact, Q};
 use crate::arith::jet::Jet;
-use crate::arith::dual::{jacobian, Dual};
 use crate::arith::{q_frac, q_int, Arith, Enclosure, MpfrInterval, RatInterval, Ring};
-use crate::spec::Dynamics;
 use crate::certificate::{Certificate, Claim, Role, Verdict, Witness};
 use crate::spec::deep_mf::*;
+use crate::spec::Dynamics;
 use num_traits::{Signed, ToPrimitive, Zero};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -81,12 +81,11 @@ pub fn check(cert: &Certificate) -> Result<Vec<ClaimCheck>, Malformed> {
         .collect::<Result<_, _>>()?;
     let n = spectrum.len();
     if n == 0 || n > MAX_N || spectrum.windows(2).any(|w| w[1] > w[0]) {
-        return Err(malformed(
-            "spectrum must hold 1 to 50 decreasing numbers",
-        ));
+        return Err(malformed("spectrum must hold 1 to 50 decreasing numbers"));
     }
     let r = int_param(cert, "r", 1, n as i64)?
-        .ok_or_else(|| malformed("instance parameter `r` is missing or exceeds n"))? as usize;
+        .ok_or_else(|| malformed("instance parameter `r` is missing or exceeds n"))?
+        as usize;
     let (alpha, eta, theta, delta) = (
         need(cert, "alpha")?,
         need(cert, "eta")?,
@@ -97,7 +96,9 @@ pub fn check(cert: &Certificate) -> Result<Vec<ClaimCheck>, Malformed> {
     let zero = Q::zero();
     let one = q_int(1);
     if alpha <= zero || eta <= zero || delta <= zero || alpha > q_int(1000) || eta > q_int(1000) {
-        return Err(malformed("alpha, eta and delta must be positive (alpha, eta <= 1000)"));
+        return Err(malformed(
+            "alpha, eta and delta must be positive (alpha, eta <= 1000)",
+        ));
     }
     if theta <= zero || theta >= one || epsilon <= zero || epsilon >= one {
         return Err(malformed("theta and epsilon must lie in (0, 1)"));
@@ -534,19 +535,33 @@ fn pt(rel: &str, v: Q) -> Option<(&str, Q, Q)> {
 }
 
 /// A claim decided without enclosure arithmetic: role, exact enclosure, verdict.
-fn fixed(c: &Claim, role: Role, encl: Option<(Q, Q)>, verdict: Verdict, what: &str) -> Result<String, String> {
+fn fixed(
+    c: &Claim,
+    role: Role,
+    encl: Option<(Q, Q)>,
+    verdict: Verdict,
+    what: &str,
+) -> Result<String, String> {
     if c.role != role {
-        return Err(format!("role is {:?}, the theorem makes it a {role:?}", c.role));
+        return Err(format!(
+            "role is {:?}, the theorem makes it a {role:?}",
+            c.role
+        ));
     }
     let got = match &c.enclosure {
         Some(e) => Some(e.parse()?),
         None => None,
     };
     if got != encl || c.bound.is_some() {
-        return Err(format!("{what}: the enclosure or bound differs from the kernel's"));
+        return Err(format!(
+            "{what}: the enclosure or bound differs from the kernel's"
+        ));
     }
     if c.verdict != verdict && c.verdict != Verdict::Undecided {
-        return Err(format!("verdict {} but the kernel finds {verdict}", c.verdict));
+        return Err(format!(
+            "verdict {} but the kernel finds {verdict}",
+            c.verdict
+        ));
     }
     Ok(what.to_string())
 }
@@ -609,7 +624,12 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
         }
         "H2.alpha_below_delta" => {
             need_exact()?;
-            exact(Role::Hypothesis, pt("<", ctx.delta.clone()), ctx.alpha_n(), "α^N")
+            exact(
+                Role::Hypothesis,
+                pt("<", ctx.delta.clone()),
+                ctx.alpha_n(),
+                "α^N",
+            )
         }
         "H2.delta_small" => {
             need_exact()?;
@@ -663,7 +683,12 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
                     if hit { "hitting" } else { "escape" }
                 ));
             }
-            exact(Role::Conclusion, None, q_int(k as i64), "an integer bound of the gradient-flow time over η")
+            exact(
+                Role::Conclusion,
+                None,
+                q_int(k as i64),
+                "an integer bound of the gradient-flow time over η",
+            )
         }
         "H3.window" => {
             match &c.witness {
@@ -675,7 +700,13 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
                 if kh.is_none() {
                     return Err("needs a certified K_hit".into());
                 }
-                return fixed(c, Role::Hypothesis, None, Verdict::Certified, "no eigenvalue escapes above δ");
+                return fixed(
+                    c,
+                    Role::Hypothesis,
+                    None,
+                    Verdict::Certified,
+                    "no eigenvalue escapes above δ",
+                );
             }
             let (Some(kh), Some(ke)) = (kh, ctx.integer_of("H3.K_esc")?) else {
                 return Err("needs certified K_hit and K_esc".into());
@@ -689,7 +720,9 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
         }
         "C2.window" => {
             let h3 = ctx.referenced("H3.window")?;
-            if h3.verdict != Verdict::Certified || !matches!(&c.witness, Witness::Uses { claim, .. } if claim == "H3.window") {
+            if h3.verdict != Verdict::Certified
+                || !matches!(&c.witness, Witness::Uses { claim, .. } if claim == "H3.window")
+            {
                 return Err("needs a certified H3.window, as its witness".into());
             }
             let kh = ctx.integer_of("H3.K_hit")?.ok_or("needs K_hit")?;
@@ -793,7 +826,13 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
             let clamp = |x: Q| if x < z { z.clone() } else { x };
             let lo = clamp(&ctx.spectrum[ctx.n - 1] - &ctx.e);
             let hi = clamp(&ctx.spectrum[ctx.r] + &ctx.e);
-            return fixed(c, Role::Conclusion, Some((lo, hi)), Verdict::Certified, "C1 and Weyl");
+            return fixed(
+                c,
+                Role::Conclusion,
+                Some((lo, hi)),
+                Verdict::Certified,
+                "C1 and Weyl",
+            );
         }
         _ if id.starts_with("C3.limit.") => {
             need_exact()?;
@@ -834,7 +873,12 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
                     format_exact(&need_k)
                 ));
             }
-            exact(Role::Conclusion, None, q_int(k as i64), "K_hit(λ_i − e) + C4 tail")
+            exact(
+                Role::Conclusion,
+                None,
+                q_int(k as i64),
+                "K_hit(λ_i − e) + C4 tail",
+            )
         }
         other => return Err(format!("unknown claim `{other}`")),
     };
@@ -884,7 +928,11 @@ fn required_claims(ctx: &Ctx<'_>) -> Vec<String> {
         r.push("C4.observed".into());
     }
     if esc {
-        r.extend(["O.upper".into(), "C2.escape".into(), "C2.escape_first".into()]);
+        r.extend([
+            "O.upper".into(),
+            "C2.escape".into(),
+            "C2.escape_first".into(),
+        ]);
     }
     r.push("C2.exact_window".into());
     for i in 1..=ctx.r {

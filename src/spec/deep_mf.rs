@@ -70,7 +70,8 @@ pub fn c4_tail<T: Elementary>(
     let q = unit.constant(&(theta * lam_lo / lam_hi));
     let root = (q.ln() / &n).exp();
     let a = unit.constant(eps) / &(n.clone() * &(unit.int(1) - &root));
-    let rho = unit.int(1) - &(unit.constant(eta) * &n * &curvature_power(depth, &(theta * lam_lo), unit));
+    let rho =
+        unit.int(1) - &(unit.constant(eta) * &n * &curvature_power(depth, &(theta * lam_lo), unit));
     a.ln() / &rho.ln()
 }
 
@@ -339,7 +340,13 @@ mod tests {
         let a = target(&basis, &[q_int(2), q_frac(1, 2), q_frac(-1, 4)]);
         let alpha = q_frac(1, 2);
         let w0: Vec<Q> = (0..n * n)
-            .map(|k| if k / n == k % n { alpha.clone() } else { Q::zero() })
+            .map(|k| {
+                if k / n == k % n {
+                    alpha.clone()
+                } else {
+                    Q::zero()
+                }
+            })
             .collect();
         let mut ws = vec![w0.clone(), w0.clone(), w0];
         for _ in 0..2 {

@@ -215,7 +215,9 @@ impl Inst {
                 .cloned()
                 .ok_or_else(|| p.error(k, "missing required key"))
         };
-        let depth = p.int("N").ok_or_else(|| p.error("N", "missing required key"))? as u32;
+        let depth = p
+            .int("N")
+            .ok_or_else(|| p.error("N", "missing required key"))? as u32;
         let alpha = need_q("alpha")?;
         let eta = need_q("eta")?;
         let theta = need_q("theta")?;
@@ -270,7 +272,9 @@ impl Inst {
                 ));
             }
         }
-        let r = p.int("r").ok_or_else(|| p.error("r", "missing required key"))? as usize;
+        let r = p
+            .int("r")
+            .ok_or_else(|| p.error("r", "missing required key"))? as usize;
         if r > n {
             return Err(p.error(
                 "r",
@@ -369,7 +373,9 @@ impl Inst {
 fn read_perturbation(p: &Params, file: &str, n: usize) -> Result<Vec<Q>, InputError> {
     let base = Path::new(p.source_of("perturbation.file"));
     let path = match base.parent() {
-        Some(dir) if Path::new(file).is_relative() && p.source_of("perturbation.file") != "--set" => {
+        Some(dir)
+            if Path::new(file).is_relative() && p.source_of("perturbation.file") != "--set" =>
+        {
             dir.join(file)
         }
         _ => Path::new(file).to_path_buf(),
@@ -655,8 +661,9 @@ pub fn certify(inst: &Inst, opts: &RunOptions) -> Vec<Claim> {
         k_esc: k_esc.flatten(),
     };
     // More precision cannot help an orbit that needs more than max_steps steps: then run once.
-    let lower_ok = estimate_crossing(inst, &lam_lo, &theta_lo)
-        .is_some_and(|k| c4_r.is_none_or(|c4| (c4 as usize) <= inst.max_steps) && k <= inst.max_steps);
+    let lower_ok = estimate_crossing(inst, &lam_lo, &theta_lo).is_some_and(|k| {
+        c4_r.is_none_or(|c4| (c4 as usize) <= inst.max_steps) && k <= inst.max_steps
+    });
     let upper_ok = !inst.escape_possible()
         || estimate_crossing(inst, &inst.lam_hi().unwrap_or_default(), &inst.delta).is_some();
     if lower_ok && upper_ok {
@@ -852,8 +859,10 @@ impl Task for LemmaRTask {
         let tol = lemma_r_tolerance();
         let what = if inst.e_mat.is_some() {
             format!("max |(W_1Ã − ÃW_1)_ij| after {k} steps: W_j(K) commutes with Ã = A + E, as a polynomial in Ã does (Lemma R)")
+        } else if inst.e.is_zero() {
+            format!("max_(j,i,l) |W_j(K)_il − (Q diag(w(K)) Qᵀ)_il| after {k} steps, w(K) from the scalar map g on spec(A) (Lemma R)")
         } else {
-            format!("max_(j,i,l) |W_j(K)_il − (Q diag(w(K)) Qᵀ)_il| after {k} steps, w(K) from the scalar map g on spec(Ã) (Lemma R)")
+            format!("max_(j,i,l) |W_j(K)_il − (Q diag(w(K)) Qᵀ)_il| after {k} steps on the representative E = 0 (only ‖E‖₂ ≤ e is given; Lemma R holds for every symmetric E)")
         };
         ClaimGroup(vec![
             claim(
@@ -894,7 +903,11 @@ pub fn nth_root_bound<S: Arith>(x: &Q, depth: u32, up: bool, unit: &S) -> Option
     let root = (unit.constant(x).ln() / &unit.int(depth as i64)).exp();
     let (lo, hi) = root.bounds()?;
     let mut b = round_rel(if up { &hi } else { &lo }, bits, up);
-    let step = round_rel(&(&b * crate::arith::exact::pow2(-(bits as i64) + 2)), 8, true);
+    let step = round_rel(
+        &(&b * crate::arith::exact::pow2(-(bits as i64) + 2)),
+        8,
+        true,
+    );
     for _ in 0..64 {
         let p = b.pow(depth as i32);
         if (up && p >= *x) || (!up && p <= *x) {
@@ -1046,7 +1059,12 @@ impl Task for BoundsTask {
                         out.push(c);
                     }
                     None => out.extend(
-                        undecided_all(&["H3.K_hit"], "the enclosure of c·T_GF/η is too wide to fix K_hit", &arith).0,
+                        undecided_all(
+                            &["H3.K_hit"],
+                            "the enclosure of c·T_GF/η is too wide to fix K_hit",
+                            &arith,
+                        )
+                        .0,
                     ),
                 }
             }
@@ -1091,7 +1109,12 @@ impl Task for BoundsTask {
                             out.push(c);
                         }
                         None => out.extend(
-                            undecided_all(&["H3.K_esc"], "the enclosure of T_GF/η is too wide to fix K_esc", &arith).0,
+                            undecided_all(
+                                &["H3.K_esc"],
+                                "the enclosure of T_GF/η is too wide to fix K_esc",
+                                &arith,
+                            )
+                            .0,
                         ),
                     }
                 }
@@ -1142,9 +1165,9 @@ impl Task for BoundsTask {
             });
             match done {
                 Some(c) => out.push(c),
-                None => out.extend(
-                    undecided_all(&[id.as_str()], "no certified C4 bound", &arith).0,
-                ),
+                None => {
+                    out.extend(undecided_all(&[id.as_str()], "no certified C4 bound", &arith).0)
+                }
             }
         }
         ClaimGroup(out)
@@ -1358,7 +1381,9 @@ impl Task for OrbitTask {
                     out.push(claim(
                         "C2.escape",
                         Role::Conclusion,
-                        format!("x({kb}; λ⁺) ≤ δ: every other eigenvalue of P_k is ≤ δ up to step {kb}"),
+                        format!(
+                            "x({kb}; λ⁺) ≤ δ: every other eigenvalue of P_k is ≤ δ up to step {kb}"
+                        ),
                         publish(&upper.boxes[&kb]),
                         bound_q("<=", &inst.delta),
                         &arith,
@@ -1388,13 +1413,19 @@ impl Task for OrbitTask {
             (Some(ka), Some(kb), Some(kh)) => {
                 let (margin, window) = match (kb, self.k_esc) {
                     (Some(kb), Some(ke)) => (
-                        (q_int(kh as i64) - q_int(ka as i64)).min(q_int(kb as i64) - q_int(ke as i64)),
+                        (q_int(kh as i64) - q_int(ka as i64))
+                            .min(q_int(kb as i64) - q_int(ke as i64)),
                         format!("[{ka}, {kb}]{}", if ka > kb { " (empty)" } else { "" }),
                     ),
                     (None, None) => (q_int(kh as i64) - q_int(ka as i64), format!("[{ka}, ∞)")),
                     _ => {
                         out.extend(
-                            undecided_all(&["C2.exact_window"], "the escape bound is missing", &arith).0,
+                            undecided_all(
+                                &["C2.exact_window"],
+                                "the escape bound is missing",
+                                &arith,
+                            )
+                            .0,
                         );
                         return ClaimGroup(out);
                     }

@@ -11,11 +11,11 @@ use crate::certificate::{
     verdict_for, ArithmeticRecord, Bound, Certificate, Claim, Encl, InstanceRecord, MatrixRecord,
     Role, TheoremRef, Tool, Verdict, Witness, FORMAT,
 };
-use std::collections::BTreeMap;
 use crate::methods::escalation::{run_at, run_escalating, ArithChoice, Decided, Task};
 use crate::methods::krawczyk::PeriodicPoint;
 use crate::methods::mean_value::Orbit;
 use instance::{InputError, ParamSpec, Params};
+use std::collections::BTreeMap;
 
 /// How a certification runs.
 #[derive(Clone, Debug)]
@@ -48,7 +48,10 @@ pub trait Theorem: Sync {
 
 /// Every implemented theorem.
 pub fn registry() -> Vec<&'static dyn Theorem> {
-    vec![&two_factor::TwoFactorTransformer, &deep_mf::DeepMatrixFactorization]
+    vec![
+        &two_factor::TwoFactorTransformer,
+        &deep_mf::DeepMatrixFactorization,
+    ]
 }
 
 /// Looks a theorem up by id.
