@@ -28,6 +28,9 @@ const MAX_ORDER: u32 = 40;
 /// Work budget of the matrix GD, `n³·N·steps` (as the engine's).
 const MATRIX_WORK: usize = 200_000;
 
+/// Orbit enclosures by step.
+type Steps = BTreeMap<usize, RatInterval>;
+
 struct Ctx<'a> {
     cert: &'a Certificate,
     depth: u32,
@@ -43,7 +46,7 @@ struct Ctx<'a> {
     e: Q,
     e_mat: Option<Vec<Q>>,
     matrix_steps: usize,
-    orbits: RefCell<BTreeMap<String, Result<BTreeMap<usize, RatInterval>, String>>>,
+    orbits: RefCell<BTreeMap<String, Result<Steps, String>>>,
     lemma_r: RefCell<Option<Result<(RatInterval, RatInterval), String>>>,
     quad: RefCell<BTreeMap<String, Result<RatInterval, String>>>,
 }
@@ -185,7 +188,7 @@ pub fn check(cert: &Certificate) -> Result<Vec<ClaimCheck>, Malformed> {
         .claims
         .iter()
         .map(|c| {
-            let r = if required.iter().any(|id| *id == c.id) {
+            let r = if required.contains(&c.id) {
                 check_claim(&ctx, c)
             } else {
                 Err(format!(
@@ -435,8 +438,8 @@ fn taylor_quadrature(
 /// The mean-value enclosure `F(m) + F'(X)(X − m)` of `F(X)`, `m` the midpoint of X.
 fn mean_value_step<M: Dynamics<1>, S: Arith>(map: &M, c: &[S], cd: &[Dual<S, 1>], x: &S) -> S {
     let m = x.midpoint();
-    let fm = map.apply(c, &[m.clone()]);
-    let (_, j) = jacobian(&map.apply(cd, &Dual::seed(&[x.clone()])));
+    let fm = map.apply(c, std::array::from_ref(&m));
+    let (_, j) = jacobian(&map.apply(cd, &Dual::seed(std::array::from_ref(x))));
     fm[0].clone() + &(j[0][0].clone() * &(x.clone() - &m))
 }
 

@@ -313,9 +313,9 @@ mod tests {
         for n in [1, 2, 4, 7] {
             let q = cayley_basis(n, 3);
             let qqt = mat_mul(&q, &transpose(&q, n), n);
-            for k in 0..n * n {
+            for (k, v) in qqt.iter().enumerate() {
                 let want = if k / n == k % n { q_int(1) } else { Q::zero() };
-                assert_eq!(qqt[k], want, "n = {n}");
+                assert_eq!(*v, want, "n = {n}");
             }
         }
     }

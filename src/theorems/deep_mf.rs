@@ -456,7 +456,7 @@ fn norm_bound_of(m: &[Q], n: usize) -> Q {
         if spectral_norm_at_most(m, n, &e) {
             return e;
         }
-        e = e * q_frac(1001, 1000);
+        e *= q_frac(1001, 1000);
     }
     e
 }
@@ -743,16 +743,9 @@ struct LemmaRTask {
 }
 
 /// The matrix GD of Lemma R and its two deviations (factors, reduction), in any arithmetic.
-pub fn lemma_r_deviations<S: Arith>(
-    inst_depth: u32,
-    eta: &Q,
-    alpha: &Q,
-    spectrum: &[Q],
-    basis: &[Q],
-    e_mat: Option<&[Q]>,
-    steps: usize,
-    unit: &S,
-) -> Option<(S, S)> {
+pub fn lemma_r_deviations<S: Arith>(inst: &Inst, basis: &[Q], unit: &S) -> Option<(S, S)> {
+    let (inst_depth, eta, alpha, spectrum) = (inst.depth, &inst.eta, &inst.alpha, &inst.spectrum);
+    let (e_mat, steps) = (inst.e_mat.as_deref(), inst.matrix_steps);
     let n = spectrum.len();
     let a = target(basis, spectrum);
     let at: Vec<S> = (0..n * n)
@@ -839,16 +832,7 @@ impl Task for LemmaRTask {
         let arith = unit.arith_name();
         let k = inst.matrix_steps;
         let basis = cayley_basis(inst.n, inst.basis_seed);
-        let res = lemma_r_deviations(
-            inst.depth,
-            &inst.eta,
-            &inst.alpha,
-            &inst.spectrum,
-            &basis,
-            inst.e_mat.as_deref(),
-            k,
-            unit,
-        );
+        let res = lemma_r_deviations(inst, &basis, unit);
         let Some((factors, reduction)) = res else {
             return undecided_all(
                 &["R.factors_equal", "R.reduction"],
@@ -1014,6 +998,59 @@ fn floor_lo<S: Arith>(x: &S) -> Option<u64> {
     lo.floor().to_integer().to_u64()
 }
 
+/// The claims of a gradient-flow time (quadrature witness) and of the integer step bound derived
+/// from it (`round` of `steps(T)`, undecided when the integer is not determined).
+#[allow(clippy::too_many_arguments)]
+fn time_and_bound<S: Arith>(
+    ids: [&str; 2],
+    time: Option<GfTime<S>>,
+    steps: impl Fn(&S) -> S,
+    round: fn(&S) -> Option<u64>,
+    time_statement: String,
+    bound_statement: impl Fn(u64) -> String,
+    what: &str,
+    unit: &S,
+) -> Vec<Claim> {
+    let arith = unit.arith_name();
+    let Some(t) = time else {
+        return undecided_all(&ids, "no quadrature of the gradient-flow time", &arith).0;
+    };
+    let k = steps(&t.value);
+    let mut out = vec![claim(
+        ids[0],
+        Role::Conclusion,
+        time_statement,
+        publish(&t.value),
+        None,
+        &arith,
+        quad_witness(&t, unit),
+    )];
+    match round(&k) {
+        Some(v) => {
+            let mut c = claim(
+                ids[1],
+                Role::Conclusion,
+                bound_statement(v),
+                Some((q_int(v as i64), q_int(v as i64))),
+                None,
+                &arith,
+                uses(ids[0]),
+            );
+            c.note = Some(format!("{what} ∈ {}", super::box_display(&k)));
+            out.push(c);
+        }
+        None => out.extend(
+            undecided_all(
+                &ids[1..],
+                &format!("the enclosure of {what} is too wide to fix the integer"),
+                &arith,
+            )
+            .0,
+        ),
+    }
+    out
+}
+
 struct BoundsTask {
     inst: Inst,
 }
@@ -1029,104 +1066,28 @@ impl Task for BoundsTask {
         let lam_lo = inst.lam_lo();
         let x_hit = &inst.theta * &lam_lo;
         let tol = quad_tol(inst, &lam_lo, &x_hit, unit.precision());
-        match gf_time(depth, &lam_lo, &inst.alpha, &x_hit, true, tol, unit) {
-            Some(t) => {
-                let k = hit_factor(depth, &inst.eta, &lam_lo, unit) * &t.value / &eta;
-                out.push(claim(
-                    "H3.T_hit",
-                    Role::Conclusion,
-                    format!(
-                        "∫_α^b dw/(w^(N−1)(λ⁻ − w^N)) with b^N ≥ θλ⁻: an upper bound of T_GF(λ⁻ = {}; α^N → θλ⁻)",
-                        fq(&lam_lo)
-                    ),
-                    publish(&t.value),
-                    None,
-                    &arith,
-                    quad_witness(&t, unit),
-                ));
-                match ceil_hi(&k) {
-                    Some(kh) => {
-                        let mut c = claim(
-                            "H3.K_hit",
-                            Role::Conclusion,
-                            format!("K_hit = ⌈(1 + ηλ⁻^(2−2/N))^(N−1) T_GF/η⌉ = {kh}: x_i(k) ≥ θλ⁻ for every i ≤ r and k ≥ K_hit"),
-                            Some((q_int(kh as i64), q_int(kh as i64))),
-                            None,
-                            &arith,
-                            uses("H3.T_hit"),
-                        );
-                        c.note = Some(format!("c·T_GF/η ∈ {}", super::box_display(&k)));
-                        out.push(c);
-                    }
-                    None => out.extend(
-                        undecided_all(
-                            &["H3.K_hit"],
-                            "the enclosure of c·T_GF/η is too wide to fix K_hit",
-                            &arith,
-                        )
-                        .0,
-                    ),
-                }
-            }
-            None => out.extend(
-                undecided_all(
-                    &["H3.T_hit", "H3.K_hit"],
-                    "no quadrature of the hitting time",
-                    &arith,
-                )
-                .0,
-            ),
-        }
+        out.extend(time_and_bound(
+            ["H3.T_hit", "H3.K_hit"],
+            gf_time(depth, &lam_lo, &inst.alpha, &x_hit, true, tol, unit),
+            |t| hit_factor(depth, &inst.eta, &lam_lo, unit) * t / &eta,
+            ceil_hi,
+            format!("∫_α^b dw/(w^(N−1)(λ⁻ − w^N)) with b^N ≥ θλ⁻: an upper bound of T_GF(λ⁻ = {}; α^N → θλ⁻)", fq(&lam_lo)),
+            |kh| format!("K_hit = ⌈(1 + ηλ⁻^(2−2/N))^(N−1) T_GF/η⌉ = {kh}: x_i(k) ≥ θλ⁻ for every i ≤ r and k ≥ K_hit"),
+            "c·T_GF/η",
+            unit,
+        ));
         if let (true, Some(lam_hi)) = (inst.escape_possible(), inst.lam_hi()) {
             let tol = quad_tol(inst, &lam_hi, &inst.delta, unit.precision());
-            match gf_time(depth, &lam_hi, &inst.alpha, &inst.delta, false, tol, unit) {
-                Some(t) => {
-                    let k = t.value.clone() / &eta;
-                    out.push(claim(
-                        "H3.T_esc",
-                        Role::Conclusion,
-                        format!(
-                            "∫_α^b dw/(w^(N−1)(λ⁺ − w^N)) with b^N ≤ δ: a lower bound of T_GF(λ⁺ = {}; α^N → δ)",
-                            fq(&lam_hi)
-                        ),
-                        publish(&t.value),
-                        None,
-                        &arith,
-                        quad_witness(&t, unit),
-                    ));
-                    match floor_lo(&k) {
-                        Some(ke) => {
-                            let mut c = claim(
-                                "H3.K_esc",
-                                Role::Conclusion,
-                                format!("K_esc = ⌊T_GF/η⌋ = {ke}: x_j(k) ≤ δ for every j > r and k ≤ K_esc"),
-                                Some((q_int(ke as i64), q_int(ke as i64))),
-                                None,
-                                &arith,
-                                uses("H3.T_esc"),
-                            );
-                            c.note = Some(format!("T_GF/η ∈ {}", super::box_display(&k)));
-                            out.push(c);
-                        }
-                        None => out.extend(
-                            undecided_all(
-                                &["H3.K_esc"],
-                                "the enclosure of T_GF/η is too wide to fix K_esc",
-                                &arith,
-                            )
-                            .0,
-                        ),
-                    }
-                }
-                None => out.extend(
-                    undecided_all(
-                        &["H3.T_esc", "H3.K_esc"],
-                        "no quadrature of the escape time",
-                        &arith,
-                    )
-                    .0,
-                ),
-            }
+            out.extend(time_and_bound(
+                ["H3.T_esc", "H3.K_esc"],
+                gf_time(depth, &lam_hi, &inst.alpha, &inst.delta, false, tol, unit),
+                |t| t.clone() / &eta,
+                floor_lo,
+                format!("∫_α^b dw/(w^(N−1)(λ⁺ − w^N)) with b^N ≤ δ: a lower bound of T_GF(λ⁺ = {}; α^N → δ)", fq(&lam_hi)),
+                |ke| format!("K_esc = ⌊T_GF/η⌋ = {ke}: x_j(k) ≤ δ for every j > r and k ≤ K_esc"),
+                "T_GF/η",
+                unit,
+            ));
         }
         // C4 for every i ≤ r, uniform over λ̃_i ∈ [λ_i − e, λ_i + e].
         for i in 0..inst.r {
@@ -1270,6 +1231,24 @@ fn search<S: Arith>(
     }
 }
 
+/// A comparison as `Some(answer)`, or `None` when undecided.
+fn decided(t: crate::arith::Tri) -> Option<bool> {
+    (!matches!(t, crate::arith::Tri::Unknown)).then(|| t.is_true())
+}
+
+/// The claim of an orbit of g from α, with its enclosure at the last step any claim uses.
+fn orbit_claim<S: Arith>(id: &str, name: &str, lambda: &Q, last: usize, x: &S) -> Claim {
+    claim(
+        id,
+        Role::Conclusion,
+        format!("x(k) = w_k^N for g(·; {name} = {}) from w_0 = α by mean-value iteration, up to the last step used ({last}): x({last})", fq(lambda)),
+        publish(x),
+        None,
+        &x.arith_name(),
+        Witness::Exact,
+    )
+}
+
 impl Task for OrbitTask {
     type Output = ClaimGroup;
     fn run<S: Arith>(&self, unit: &S) -> ClaimGroup {
@@ -1280,16 +1259,7 @@ impl Task for OrbitTask {
         let c4_level = &(q_int(1) - &inst.epsilon) * &lam_lo;
         let mut out = vec![];
         let extra: Vec<usize> = self.c4_step.map(|k| k as usize).into_iter().collect();
-        let lower = search(inst, &lam_lo, unit, extra, |x| {
-            let t = x.ge(&theta_lo);
-            if t.is_true() {
-                Some(true)
-            } else if t.is_false() {
-                Some(false)
-            } else {
-                None
-            }
-        });
+        let lower = search(inst, &lam_lo, unit, extra, |x| decided(x.ge(&theta_lo)));
         let mut lower_ids = vec!["O.lower", "C2.hit", "C2.hit_first"];
         if self.c4_step.is_some() {
             lower_ids.push("C4.observed");
@@ -1297,14 +1267,12 @@ impl Task for OrbitTask {
         let k_a = match (&lower.failure, lower.cross) {
             (None, Some(ka)) => {
                 let last = *lower.boxes.keys().last().unwrap_or(&ka);
-                out.push(claim(
+                out.push(orbit_claim(
                     "O.lower",
-                    Role::Conclusion,
-                    format!("x(k) = w_k^N for g(·; λ⁻ = {}) from w_0 = α by mean-value iteration, up to the last step used ({last}): x({last})", fq(&lam_lo)),
-                    publish(&lower.boxes[&last]),
-                    None,
-                    &arith,
-                    Witness::Exact,
+                    "λ⁻",
+                    &lam_lo,
+                    last,
+                    &lower.boxes[&last],
                 ));
                 let step = |k: usize| Witness::Uses {
                     claim: "O.lower".into(),
@@ -1352,28 +1320,11 @@ impl Task for OrbitTask {
         let mut k_b: Option<Option<usize>> = Some(None);
         if let (true, Some(lam_hi)) = (inst.escape_possible(), inst.lam_hi()) {
             let delta = unit.constant(&inst.delta);
-            let upper = search(inst, &lam_hi, unit, vec![], |x| {
-                let t = x.gt(&delta);
-                if t.is_true() {
-                    Some(true)
-                } else if t.is_false() {
-                    Some(false)
-                } else {
-                    None
-                }
-            });
+            let upper = search(inst, &lam_hi, unit, vec![], |x| decided(x.gt(&delta)));
             k_b = match (&upper.failure, upper.cross) {
                 (None, Some(kc)) => {
                     let kb = kc - 1;
-                    out.push(claim(
-                        "O.upper",
-                        Role::Conclusion,
-                        format!("x(k) = w_k^N for g(·; λ⁺ = {}) from w_0 = α by mean-value iteration, up to the last step used ({kc}): x({kc})", fq(&lam_hi)),
-                        publish(&upper.boxes[&kc]),
-                        None,
-                        &arith,
-                        Witness::Exact,
-                    ));
+                    out.push(orbit_claim("O.upper", "λ⁺", &lam_hi, kc, &upper.boxes[&kc]));
                     let step = |k: usize| Witness::Uses {
                         claim: "O.upper".into(),
                         step: Some(k),
