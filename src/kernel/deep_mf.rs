@@ -24,7 +24,7 @@ const MAX_N: usize = 50;
 const MAX_DEPTH: u32 = 12;
 const MAX_STEPS: usize = 1_000_000;
 const MAX_PIECES: usize = 4097;
-const MAX_ORDER: u32 = 40;
+const MAX_ORDER: u32 = 24;
 /// Work budget of the matrix GD, `n³·N·steps` (as the engine's).
 const MATRIX_WORK: usize = 200_000;
 
@@ -363,7 +363,7 @@ impl Ctx<'_> {
                 return Err(format!("`{id}` needs a quadrature witness"));
             };
             if breakpoints.len() < 2 || breakpoints.len() > MAX_PIECES || *order > MAX_ORDER {
-                return Err("between 2 and 4097 breakpoints, order at most 40".into());
+                return Err("between 2 and 4097 breakpoints, order at most 24".into());
             }
             let bits = (*bits).clamp(64, 1024 + 64);
             let bp: Vec<Q> = breakpoints
@@ -758,7 +758,7 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
             let bound = match id {
                 "C2.hit" => pt(">=", theta_lo),
                 "C2.hit_first" => {
-                    if k + 1 != ctx.step_of("C2.hit", "O.lower")? {
+                    if k.checked_add(1) != Some(ctx.step_of("C2.hit", "O.lower")?) {
                         return Err("must be the step before C2.hit".into());
                     }
                     pt("<", theta_lo)
@@ -785,7 +785,7 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
             let bound = if id == "C2.escape" {
                 pt("<=", ctx.delta.clone())
             } else {
-                if k != ctx.step_of("C2.escape", "O.upper")? + 1 {
+                if ctx.step_of("C2.escape", "O.upper")?.checked_add(1) != Some(k) {
                     return Err("must be the step after C2.escape".into());
                 }
                 pt(">", ctx.delta.clone())
