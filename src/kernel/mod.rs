@@ -16,6 +16,7 @@
 //! [`Poly`]: crate::arith::Poly
 
 mod checks;
+mod deep_mf;
 mod matrix;
 mod spectrum;
 mod two_factor;
@@ -83,6 +84,7 @@ pub fn check(cert: &Certificate) -> Result<Report, Malformed> {
     }
     let claims = match cert.theorem.id.as_str() {
         "two-factor-transformer" => two_factor::check(cert)?,
+        "deep-matrix-factorization" => deep_mf::check(cert)?,
         "spectrum" => spectrum::check(cert)?,
         "weight-decay-eos" => weight_decay::check(cert)?,
         other => {

@@ -1,5 +1,6 @@
 //! One module per paper: the statement, the instance schema, and the certifier.
 
+pub mod deep_mf;
 pub mod instance;
 pub mod spectrum;
 pub mod two_factor;
@@ -8,13 +9,14 @@ pub mod weight_decay;
 use crate::arith::exact::{format_exact, pow2, Q};
 use crate::arith::Arith;
 use crate::certificate::{
-    verdict_for, ArithmeticRecord, Bound, Certificate, Claim, Encl, InstanceRecord, Role,
-    TheoremRef, Tool, Verdict, Witness, FORMAT,
+    verdict_for, ArithmeticRecord, Bound, Certificate, Claim, Encl, InstanceRecord, MatrixRecord,
+    Role, TheoremRef, Tool, Verdict, Witness, FORMAT,
 };
 use crate::methods::escalation::{run_at, run_escalating, ArithChoice, Decided, Task};
 use crate::methods::krawczyk::PeriodicPoint;
 use crate::methods::mean_value::Orbit;
 use instance::{InputError, ParamSpec, Params};
+use std::collections::BTreeMap;
 
 /// How a certification runs.
 #[derive(Clone, Debug)]
@@ -38,11 +40,17 @@ pub trait Theorem: Sync {
     fn default_instance(&self) -> (&'static str, &'static str);
     /// Certifies an instance. Input errors (out-of-range values, inconsistent keys) are `Err`.
     fn certify(&self, params: &Params, opts: &RunOptions) -> Result<Vec<Claim>, InputError>;
+    /// Matrices of the instance that the kernel needs, recorded exactly in the certificate
+    /// (`instance.matrices`); none by default.
+    fn matrices(&self, _params: &Params) -> BTreeMap<String, MatrixRecord> {
+        BTreeMap::new()
+    }
 }
 
 /// Every implemented theorem.
 pub fn registry() -> Vec<&'static dyn Theorem> {
     vec![
+        &deep_mf::DeepMatrixFactorization,
         &two_factor::TwoFactorTransformer,
         &weight_decay::WeightDecayEos,
     ]
@@ -75,7 +83,7 @@ pub fn assemble(
         instance: InstanceRecord {
             name: params.name.clone(),
             params: params.record(),
-            matrices: Default::default(),
+            matrices: th.matrices(params),
         },
         arithmetic: ArithmeticRecord {
             requested: opts.arith.to_string(),
