@@ -1,6 +1,7 @@
 //! One module per paper: the statement, the instance schema, and the certifier.
 
 pub mod instance;
+pub mod pl_rate;
 pub mod spectrum;
 pub mod two_factor;
 
@@ -41,7 +42,10 @@ pub trait Theorem: Sync {
 
 /// Every implemented theorem.
 pub fn registry() -> Vec<&'static dyn Theorem> {
-    vec![&two_factor::TwoFactorTransformer]
+    vec![
+        &two_factor::TwoFactorTransformer,
+        &pl_rate::PlAsymptoticRate,
+    ]
 }
 
 /// Looks a theorem up by id.
