@@ -17,6 +17,7 @@
 
 mod checks;
 mod matrix;
+mod pl_rate;
 mod spectrum;
 mod two_factor;
 
@@ -83,6 +84,7 @@ pub fn check(cert: &Certificate) -> Result<Report, Malformed> {
     let claims = match cert.theorem.id.as_str() {
         "two-factor-transformer" => two_factor::check(cert)?,
         "spectrum" => spectrum::check(cert)?,
+        "pl-asymptotic-rate" => pl_rate::check(cert)?,
         other => {
             return Err(Malformed(format!(
                 "theorem `{other}` is not known to this kernel"
