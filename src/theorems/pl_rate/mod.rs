@@ -1001,6 +1001,17 @@ fn backoff<S: Arith, const N: usize>() -> impl FnMut(usize, &[S; N]) -> bool {
     }
 }
 
+/// The outcome of an orbit search that found no tail box: every claim undecided. The orbit itself
+/// is not recorded, since without a tail it proves nothing the theorem states.
+fn no_tail(orbit_id: &str, dependent: &[&str], why: &str, arith: &str, blew_up: bool) -> Outcome {
+    let mut claims = undecided_ids(&[orbit_id], why, arith);
+    claims.extend(undecided_ids(dependent, why, arith));
+    Outcome {
+        claims,
+        settled: !blew_up,
+    }
+}
+
 struct G1Task<'a, F, const N: usize> {
     fam: &'a F,
     max_steps: usize,
@@ -1048,13 +1059,7 @@ impl<F: TailFamily<N>, const N: usize> Task for G1Task<'_, F, N> {
             } else {
                 format!("no invariant tail box found within {k} steps (GD may not converge, or converge too slowly: raise max_steps)")
             };
-            // Without a tail the orbit proves nothing the theorem states: it is not recorded.
-            out = undecided_ids(&["G1.orbit"], &why, &arith);
-            out.extend(undecided_ids(&dependent, &why, &arith));
-            return Outcome {
-                claims: out,
-                settled: !blew_up,
-            };
+            return no_tail("G1.orbit", &dependent, &why, &arith, blew_up);
         };
         let conv = "G1.hyp.convergence";
         out.push(claim(
@@ -1197,12 +1202,7 @@ impl<F: TailFamily<N>, const N: usize> Task for RatioTask<'_, F, N> {
             } else {
                 format!("no invariant tail box within {n_last} steps")
             };
-            out = undecided_ids(&["ratio.orbit"], &why, &arith);
-            out.extend(undecided_ids(&RATIO_DEPENDENT, &why, &arith));
-            return Outcome {
-                claims: out,
-                settled: !blew_up,
-            };
+            return no_tail("ratio.orbit", &RATIO_DEPENDENT, &why, &arith, blew_up);
         };
         out.push(claim(
             "ratio.tail",
@@ -1409,7 +1409,7 @@ fn quartic_claims(inst: &Inst, c: &Q, opts: &RunOptions) -> Vec<Claim> {
             let mut cl = exact_claim(
                 "G1.sublinear",
                 Role::Conclusion,
-                format!("for 0 < u0 < 1 every step raises 1/x_n² by an amount in this interval, so 1/(1/x0² + Cn) ≤ x_n² ≤ 1/(1/x0² + 2γcn): x_n = Θ(n^(-1/2)) (x_n ≈ 1/√(2γcn)), no linear rate; f_{{n+1}}/f_n = (1 − γc·x_n²)⁴ → 1"),
+                "for 0 < u0 < 1 every step raises 1/x_n² by an amount in this interval, so 1/(1/x0² + Cn) ≤ x_n² ≤ 1/(1/x0² + 2γcn): x_n = Θ(n^(-1/2)) (x_n ≈ 1/√(2γcn)), no linear rate; f_{n+1}/f_n = (1 − γc·x_n²)⁴ → 1",
                 None,
                 None,
                 true,
