@@ -163,6 +163,9 @@ impl RefVal {
 
 type Refs = BTreeMap<String, Vec<RefVal>>;
 
+/// An instance, its certificate, its references and the number of random mutations.
+type Case = (&'static str, String, Box<dyn Fn(&Value) -> Refs>, usize);
+
 fn product_refs(gamma: &str, a0: &str, b0: &str, cert: &Value) -> Refs {
     let g = fl(gamma);
     let (mut a, mut b) = (fl(a0), fl(b0));
@@ -824,7 +827,7 @@ fn random_round(name: &str, text: &str, refs: &Refs, count: usize, seed: u64) ->
 
 #[test]
 fn random_mutations_are_rejected_or_stay_true() {
-    let cases: Vec<(&str, String, Box<dyn Fn(&Value) -> Refs>, usize)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "r1",
             certify("r1", &[]),
