@@ -350,6 +350,32 @@ pub enum Witness {
         boxed: Vec<Encl>,
         rate: String,
     },
+    /// The tail of a GD orbit of the valley `½(1 + x²)y² + (b/2)z²` entered by the last box of the
+    /// orbit of claim `orbit`: the invariant box `|y| <= y_bar`, `x ∈ [x_lo, x_hi]·[1 − delta, 1]`,
+    /// over which `|1 − γ(1 + x²)| <= rho < 1`, with `γ·y_bar² <= 1` and
+    /// `γ·y_bar²/(1 − rho²) <= delta < 1`.
+    ValleyTail {
+        orbit: String,
+        y_bar: String,
+        x_lo: String,
+        x_hi: String,
+        rho: String,
+        delta: String,
+    },
+    /// A Monte-Carlo audit, never a proof: `runs` trajectories drawn from SplitMix64 seed `seed`,
+    /// `burn_in` steps and then `steps` measured steps each, of which `converged` stayed in the
+    /// local regime. `estimate` is the statistic (a median over runs); the claim's enclosure is its
+    /// bootstrap percentile interval at level `confidence`, from `resamples` resamples.
+    Audit {
+        seed: String,
+        runs: usize,
+        burn_in: usize,
+        steps: usize,
+        resamples: usize,
+        converged: usize,
+        estimate: String,
+        confidence: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -575,6 +601,36 @@ fn check_witness(w: &str, witness: &Witness) -> Result<(), String> {
             ] {
                 check_num(&format!("{w}.{name}"), v)?;
             }
+        }
+        Witness::ValleyTail {
+            y_bar,
+            x_lo,
+            x_hi,
+            rho,
+            delta,
+            ..
+        } => {
+            for (name, v) in [
+                ("y_bar", y_bar),
+                ("x_lo", x_lo),
+                ("x_hi", x_hi),
+                ("rho", rho),
+                ("delta", delta),
+            ] {
+                check_num(&format!("{w}.{name}"), v)?;
+            }
+        }
+        Witness::Audit {
+            seed,
+            estimate,
+            confidence,
+            ..
+        } => {
+            if seed.parse::<u64>().is_err() {
+                return Err(format!("{w}.seed: `{seed}` is not an integer in [0, 2^64)"));
+            }
+            check_num(&format!("{w}.estimate"), estimate)?;
+            check_num(&format!("{w}.confidence"), confidence)?;
         }
     }
     Ok(())

@@ -18,6 +18,7 @@
 mod checks;
 mod deep_mf;
 mod matrix;
+mod pl_rate;
 mod spectrum;
 mod two_factor;
 mod weight_decay;
@@ -87,6 +88,7 @@ pub fn check(cert: &Certificate) -> Result<Report, Malformed> {
         "deep-matrix-factorization" => deep_mf::check(cert)?,
         "spectrum" => spectrum::check(cert)?,
         "weight-decay-eos" => weight_decay::check(cert)?,
+        "pl-asymptotic-rate" => pl_rate::check(cert)?,
         other => {
             return Err(Malformed(format!(
                 "theorem `{other}` is not known to this kernel"

@@ -94,19 +94,7 @@ pub fn delta_threshold(depth: u32, lambda: &Q) -> Q {
     lambda * q_frac(depth as i64 - 1, 2 * depth as i64 - 1)
 }
 
-/// SplitMix64 (theorems.md §0.3, primitive 7).
-pub struct SplitMix64(pub u64);
-
-impl SplitMix64 {
-    #[allow(clippy::should_implement_trait)]
-    pub fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
+pub use crate::spec::random::SplitMix64;
 
 /// A rational orthogonal `n×n` matrix (row-major), the Cayley transform `Q = (I − S)(I + S)^{-1}`
 /// of the skew-symmetric S with `S_ij = (z mod 9 − 4)/8` for i < j, z drawn from SplitMix64(seed)
@@ -116,7 +104,7 @@ pub fn cayley_basis(n: usize, seed: u64) -> Vec<Q> {
     let mut s = vec![Q::zero(); n * n];
     for i in 0..n {
         for j in i + 1..n {
-            let v = q_frac((rng.next() % 9) as i64 - 4, 8);
+            let v = q_frac((rng.next_u64() % 9) as i64 - 4, 8);
             s[i * n + j] = v.clone();
             s[j * n + i] = -v;
         }
@@ -322,7 +310,7 @@ mod tests {
 
     #[test]
     fn splitmix_matches_the_reference() {
-        assert_eq!(SplitMix64(0).next(), 0xe220a8397b1dcdaf);
+        assert_eq!(SplitMix64(0).next_u64(), 0xe220a8397b1dcdaf);
     }
 
     #[test]

@@ -12,44 +12,13 @@
 //! an enclosure that rounds to one binary64 number at both ends, so engine and kernel agree on
 //! the data bit for bit without trusting any libm.
 
-use crate::arith::exact::{pow2, q_from_f64, q_to_f64_directed, Q};
+use crate::arith::exact::{q_from_f64, q_to_f64_directed, Q};
 use crate::arith::{q_frac, Elementary, Enclosure, Ring};
+pub use crate::spec::random::SplitMix64;
 use num_traits::Zero;
 
 /// Input dimension of the data.
 pub const INPUT_DIM: usize = 2;
-
-/// The SplitMix64 generator.
-#[derive(Clone, Debug)]
-pub struct SplitMix64(pub u64);
-
-impl SplitMix64 {
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A uniform number in `[0, 1)`, exactly `(next >> 11)·2⁻⁵³`.
-    pub fn uniform(&mut self) -> Q {
-        Q::from_integer((self.next_u64() >> 11).into()) * pow2(-53)
-    }
-
-    /// The binary64 value of [`Self::uniform`].
-    pub fn uniform_f64(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 * (1.0 / 9_007_199_254_740_992.0)
-    }
-
-    /// A standard normal, `√(−2 ln(1 − u₁))·cos(2πu₂)` in binary64 (for initialisations, which
-    /// only steer the engine's search).
-    pub fn normal_f64(&mut self) -> f64 {
-        let u1 = self.uniform_f64();
-        let u2 = self.uniform_f64();
-        (-2.0 * (1.0 - u1).ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
-    }
-}
 
 /// The binary64 number nearest to `q` (ties to even), exactly, as a rational.
 pub fn nearest_binary64(q: &Q) -> Option<Q> {

@@ -8,6 +8,8 @@
 
 pub mod deep_mf;
 pub mod mlp;
+pub mod pl_rate;
+pub mod random;
 pub mod two_factor;
 pub mod weight_decay;
 

@@ -414,7 +414,7 @@ fn read_perturbation(p: &Params, file: &str, n: usize) -> Result<Vec<Q>, InputEr
 /// dyadic with `s ≤ e/‖G‖_F`, so `‖E‖₂ ≤ ‖E‖_F ≤ e`.
 pub fn seeded_perturbation(n: usize, seed: u64, e: &Q) -> Vec<Q> {
     let mut rng = SplitMix64(seed);
-    let mut uniform = || (rng.next() >> 11) as f64 * 2f64.powi(-53);
+    let mut uniform = || rng.uniform_f64();
     let mut g = vec![Q::zero(); n * n];
     for i in 0..n {
         for j in i..n {

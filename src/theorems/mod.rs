@@ -2,6 +2,7 @@
 
 pub mod deep_mf;
 pub mod instance;
+pub mod pl_rate;
 pub mod spectrum;
 pub mod two_factor;
 pub mod weight_decay;
@@ -53,6 +54,7 @@ pub fn registry() -> Vec<&'static dyn Theorem> {
         &deep_mf::DeepMatrixFactorization,
         &two_factor::TwoFactorTransformer,
         &weight_decay::WeightDecayEos,
+        &pl_rate::PlAsymptoticRate,
     ]
 }
 
