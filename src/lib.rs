@@ -4,6 +4,7 @@
 //! search) ← `theorems` (certifiers); [`certificate`] (the file format) ← [`kernel`] (the exact
 //! checker, which uses `arith`'s exact types and `spec` only).
 pub mod arith;
+pub mod audit;
 pub mod certificate;
 pub mod cli;
 pub mod kernel;

@@ -123,7 +123,49 @@ Exit codes: 0 everything certified, 3 something undecided (e.g. the sign of an e
         #[arg(long)]
         json: bool,
     },
+    /// Audit a claim that can only be tested statistically: run the dynamics in f64 over seeds × sizes
+    /// (in parallel) and judge the statistics against a pass criterion stated in advance. The report
+    /// says AUDIT_PASS or AUDIT_FAIL, never CERTIFIED.
+    #[command(after_help = "\
+Each run of (size, seed) draws from SplitMix64(seed) only: the same seed gives the same numbers for any
+--jobs. --out FILE.json writes the report (format gdcert-audit/1) and FILE.csv beside it (one line a
+run); `gdcert check FILE.json` re-runs one recorded seed and recomputes every statistic.
+
+Exit codes: 0 AUDIT_PASS, 1 AUDIT_FAIL, 3 UNDECIDED (an interval straddles the criterion), 64 usage,
+65 bad input, 74 output not written.
+
+Example:
+  gdcert audit pl-asymptotic-rate --seeds 50 --jobs 2 --out sgd-audit.json")]
+    Audit {
+        /// Theorem id (see `gdcert list`).
+        theorem: String,
+        /// Instance file (TOML). Default: the theorem's audit instance.
+        #[arg(long, value_name = "FILE.toml")]
+        instance: Option<PathBuf>,
+        /// Override an instance key, e.g. --set sgd.s=1/4 (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        sets: Vec<String>,
+        /// Sizes to run, comma-separated (their meaning is the theorem's: a dimension, a number of steps).
+        #[arg(long, value_name = "N,N,...")]
+        sizes: Option<String>,
+        /// Seeds: a count K (the first K seeds of the instance's range) or a range A..B (B excluded).
+        #[arg(long, value_name = "K|A..B")]
+        seeds: Option<String>,
+        /// Worker threads (default: every core).
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
+        /// Write the report (JSON) to this file and its runs to the .csv beside it.
+        #[arg(long, value_name = "FILE.json")]
+        out: Option<PathBuf>,
+        /// Allow --out to replace existing different files.
+        #[arg(long)]
+        force: bool,
+        /// Print the report (JSON) on standard output instead of the summary.
+        #[arg(long)]
+        json: bool,
+    },
     /// Re-verify certificates in exact rational arithmetic (files, or directories searched for *.json).
+    /// Audit reports are re-checked by re-running one recorded seed.
     Check {
         /// Certificate files or directories.
         #[arg(required = true, value_name = "FILE.json|DIR")]
@@ -179,6 +221,27 @@ pub fn main() -> i32 {
             force,
             json,
         } => spectrum(&file, symmetric, singular, out.as_deref(), force, json),
+        Command::Audit {
+            theorem,
+            instance,
+            sets,
+            sizes,
+            seeds,
+            jobs,
+            out,
+            force,
+            json,
+        } => audit(&AuditArgs {
+            theorem,
+            instance,
+            sets,
+            sizes,
+            seeds,
+            jobs,
+            out,
+            force,
+            json,
+        }),
         Command::Check {
             paths,
             verbose,
@@ -580,6 +643,224 @@ fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathBuf>) {
     (files, missing)
 }
 
+struct AuditArgs {
+    theorem: String,
+    instance: Option<PathBuf>,
+    sets: Vec<String>,
+    sizes: Option<String>,
+    seeds: Option<String>,
+    jobs: Option<usize>,
+    out: Option<PathBuf>,
+    force: bool,
+    json: bool,
+}
+
+/// Parses `--sizes` (comma-separated positive integers).
+fn parse_sizes(text: &str) -> Result<Vec<u64>, String> {
+    let sizes: Vec<u64> = text
+        .split(',')
+        .map(|t| match t.trim().parse::<u64>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => Err(format!("--sizes: `{}` is not a positive integer", t.trim())),
+        })
+        .collect::<Result<_, _>>()?;
+    if sizes.is_empty() {
+        return Err("--sizes: give at least one size".into());
+    }
+    Ok(sizes)
+}
+
+/// Parses `--seeds`: a count K (from `first` on) or a range `A..B`.
+fn parse_seeds(text: &str, first: u64) -> Result<Vec<u64>, String> {
+    let bad = || format!("--seeds: `{text}` is neither a count K ≥ 1 nor a range A..B with A < B");
+    let seeds: Vec<u64> = match text.split_once("..") {
+        Some((a, b)) => {
+            let a: u64 = a.trim().parse().map_err(|_| bad())?;
+            let b: u64 = b.trim().parse().map_err(|_| bad())?;
+            (a..b).collect()
+        }
+        None => {
+            let k: u64 = text.trim().parse().map_err(|_| bad())?;
+            (first..first.saturating_add(k)).collect()
+        }
+    };
+    if seeds.is_empty() {
+        return Err(bad());
+    }
+    if seeds.len() > 1_000_000 {
+        return Err("--seeds: at most 1000000 seeds".into());
+    }
+    Ok(seeds)
+}
+
+fn audit(a: &AuditArgs) -> i32 {
+    let Some(th) = theorems::find(&a.theorem) else {
+        let known: Vec<&str> = theorems::registry()
+            .iter()
+            .filter(|t| t.auditor().is_some())
+            .map(|t| t.id())
+            .collect();
+        return usage(&format!(
+            "unknown theorem `{}` (theorems with audits: {})",
+            a.theorem,
+            known.join(", ")
+        ));
+    };
+    let Some(auditor) = th.auditor() else {
+        return usage(&format!(
+            "`{}` has no audit: every claim it states is certified by `gdcert certify {}`",
+            th.id(),
+            th.id()
+        ));
+    };
+    let (label, text) = match &a.instance {
+        Some(p) => match std::fs::read_to_string(p) {
+            Ok(t) => (p.display().to_string(), t),
+            Err(e) => {
+                eprintln!(
+                    "gdcert: {}: cannot read the instance file: {e}",
+                    p.display()
+                );
+                return EXIT_DATA;
+            }
+        },
+        None => {
+            let (name, text) = auditor.default_instance();
+            (name.to_string(), text.to_string())
+        }
+    };
+    let params = match instance::load(th.id(), &th.schema(), &label, &text, &a.sets) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("gdcert: {e}");
+            return EXIT_DATA;
+        }
+    };
+    let mut grid = auditor.grid(&params);
+    if let Some(s) = &a.sizes {
+        match parse_sizes(s) {
+            Ok(v) => grid.sizes = v,
+            Err(m) => return usage(&m),
+        }
+    }
+    if let Some(s) = &a.seeds {
+        match parse_seeds(s, grid.seeds.first().copied().unwrap_or(0)) {
+            Ok(v) => grid.seeds = v,
+            Err(m) => return usage(&m),
+        }
+    }
+    let jobs = match a.jobs {
+        Some(0) => return usage("--jobs must be at least 1"),
+        Some(j) => j,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    if let Some(out) = &a.out {
+        if out.extension().is_none_or(|e| e != "json") {
+            return usage("--out must name a .json file (the runs go to the .csv beside it)");
+        }
+    }
+    let total = (grid.sizes.len() * grid.seeds.len()) as u64;
+    let started = Instant::now();
+    crate::progress::start_counted(&format!("audit {}", th.id()), total);
+    let result = crate::audit::audit(th, auditor, &params, grid, jobs, &crate::progress::advance);
+    crate::progress::finish();
+    let report = match result {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("gdcert: {e}");
+            return EXIT_DATA;
+        }
+    };
+    let text = serde_json::to_string_pretty(&report).unwrap_or_default() + "\n";
+    if let Some(out) = &a.out {
+        let csv_path = out.with_extension("csv");
+        for (path, body) in [
+            (out.as_path(), &text),
+            (csv_path.as_path(), &crate::audit::runs_csv(&report)),
+        ] {
+            if let Err((code, msg)) = write_out(path, body, a.force) {
+                eprintln!("gdcert: {msg}");
+                return code;
+            }
+        }
+    }
+    if a.json {
+        print!("{text}");
+        return report.verdict.exit_code();
+    }
+    let p = &report.protocol;
+    println!(
+        "{} — audit of instance {} (never a proof)",
+        th.id(),
+        report.instance
+    );
+    let measured = report.runs.iter().filter(|r| r.note.is_none()).count();
+    println!(
+        "runs: {} ({} sizes × {} seeds, {} measured) on {jobs} threads; seeds {}..{}; bootstrap {} resamples at {:.0}%, seed {}",
+        report.runs.len(),
+        p.grid.sizes.len(),
+        p.grid.seeds.len(),
+        measured,
+        p.grid.seeds.first().unwrap_or(&0),
+        p.grid.seeds.last().map_or(0, |s| s + 1),
+        p.resamples,
+        p.confidence * 100.0,
+        p.bootstrap_seed
+    );
+    for s in &report.statistics {
+        let est = s.estimate.map_or("—".into(), |e| format!("{e:.6}"));
+        let iv = s.interval.map_or("no interval".into(), |[lo, hi]| {
+            format!("[{lo:.6}, {hi:.6}]")
+        });
+        println!(
+            "{:<17} {:<28} {est:<12} {iv:<28} {}",
+            s.verdict.as_str(),
+            s.id,
+            s.criterion
+        );
+        println!("{:<17} {}", "", s.statement);
+    }
+    print!(
+        "verdict: {} ({} statistics, {:.2} s, exit {})",
+        report.verdict,
+        report.statistics.len(),
+        started.elapsed().as_secs_f64(),
+        report.verdict.exit_code()
+    );
+    if let Some(o) = &a.out {
+        print!(
+            "; report {} and {}",
+            o.display(),
+            o.with_extension("csv").display()
+        );
+    }
+    println!();
+    report.verdict.exit_code()
+}
+
+/// Re-checks an audit report: re-runs its first recorded seed and recomputes its statistics.
+fn check_audit_report(text: &str) -> Result<(String, Vec<String>), String> {
+    let report: crate::audit::AuditReport =
+        serde_json::from_str(text).map_err(|e| format!("not a gdcert-audit/1 report: {e}"))?;
+    let th = theorems::find(&report.theorem)
+        .ok_or_else(|| format!("theorem `{}` is not known", report.theorem))?;
+    let auditor = th
+        .auditor()
+        .ok_or_else(|| format!("`{}` has no audit", report.theorem))?;
+    let r = crate::audit::recheck(th, auditor, &report, None)?;
+    let (size, seed) = r.rerun.unwrap_or_default();
+    Ok((
+        format!(
+            "{} {} — audit, {} runs, verdict {} (re-ran size {size}, seed {seed})",
+            report.theorem,
+            report.instance,
+            report.runs.len(),
+            report.verdict
+        ),
+        r.problems,
+    ))
+}
+
 fn check(paths: &[PathBuf], verbose: bool, json: bool) -> i32 {
     let (files, missing) = collect(paths);
     let mut malformed = !missing.is_empty();
@@ -607,6 +888,36 @@ fn check(paths: &[PathBuf], verbose: bool, json: bool) -> i32 {
                 continue;
             }
         };
+        if text.contains(&format!("\"format\": \"{}\"", crate::audit::AUDIT_FORMAT)) {
+            let outcome = check_audit_report(&text);
+            let secs = started.elapsed().as_secs_f64();
+            match outcome {
+                Err(m) => {
+                    malformed = true;
+                    crate::progress::err(&format!("MALFORMED {}: {m}", f.display()));
+                }
+                Ok((summary, problems)) => {
+                    invalid |= !problems.is_empty();
+                    if json {
+                        json_reports.push(serde_json::json!({"file": f.display().to_string(), "status": if problems.is_empty() { "valid" } else { "invalid" }, "audit": summary, "problems": problems}));
+                        continue;
+                    }
+                    crate::progress::out(&format!(
+                        "{} {}: {summary} ({secs:.2} s)",
+                        if problems.is_empty() {
+                            "VALID  "
+                        } else {
+                            "INVALID"
+                        },
+                        f.display()
+                    ));
+                    for p in &problems {
+                        crate::progress::out(&format!("    problem: {p}"));
+                    }
+                }
+            }
+            continue;
+        }
         match kernel::check_text(&text) {
             Err(kernel::Malformed(m)) => {
                 malformed = true;

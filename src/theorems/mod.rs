@@ -46,6 +46,10 @@ pub trait Theorem: Sync {
     fn matrices(&self, _params: &Params) -> BTreeMap<String, MatrixRecord> {
         BTreeMap::new()
     }
+    /// The theorem's audit (`gdcert audit`), when it has claims that can only be audited.
+    fn auditor(&self) -> Option<&dyn crate::audit::Auditor> {
+        None
+    }
 }
 
 /// Every implemented theorem.

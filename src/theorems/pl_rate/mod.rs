@@ -19,6 +19,7 @@
 //! The quartic is the failing family: its minimiser has a zero Hessian, local PL fails
 //! (CONDITION_NOT_MET), and GD is certified sublinear.
 
+pub mod audit;
 pub mod sgd;
 
 use super::instance::{InputError, Kind, ParamSpec, Params};
@@ -115,6 +116,9 @@ impl Theorem for PlAsymptoticRate {
             "certificates/instances/pl-asymptotic-rate/r1.toml",
             DEFAULT_INSTANCE,
         )
+    }
+    fn auditor(&self) -> Option<&dyn crate::audit::Auditor> {
+        Some(self)
     }
     fn certify(&self, params: &Params, opts: &RunOptions) -> Result<Vec<Claim>, InputError> {
         let inst = Inst::from_params(params)?;

@@ -78,10 +78,10 @@ pub struct Setup {
 
 /// One run's statistics (runs that left the local regime have none).
 #[derive(Clone, Debug)]
-struct RunStat {
-    exponent: f64,
-    predicted_exponent: f64,
-    mean_square_ratio: f64,
+pub(crate) struct RunStat {
+    pub exponent: f64,
+    pub predicted_exponent: f64,
+    pub mean_square_ratio: f64,
 }
 
 /// A statistic over runs: the median with its bootstrap percentile interval (widened to hold the
@@ -108,7 +108,7 @@ pub const CONFIDENCE: f64 = 0.95;
 /// A run stays in the local regime while `|r| <= LOCAL`, from the start of the measured window on.
 const LOCAL: f64 = 1e-3;
 
-fn run_one(setup: &Setup, rng: &mut SplitMix64) -> Option<RunStat> {
+pub(crate) fn run_one(setup: &Setup, rng: &mut SplitMix64) -> Option<RunStat> {
     let (gamma, s) = (setup.gamma, setup.s);
     let (mut r, mut q) = (setup.r0, setup.q0);
     let (m1, m2, m3, m4) = (

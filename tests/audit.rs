@@ -1,0 +1,204 @@
+//! The audit engine through `gdcert audit`: reproducible whatever the number of threads, re-runnable
+//! from its own report, honest about what it measured, and never CERTIFIED.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_gdcert");
+const PL: &str = "pl-asymptotic-rate";
+
+fn scratch(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("gdcert-audit-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn gdcert(args: &[&str], dir: &Path) -> (i32, String, String) {
+    let out = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+#[test]
+fn the_same_seeds_give_the_same_report_on_one_or_two_threads() {
+    let dir = scratch("threads");
+    let args = |jobs: &'static str, out: &'static str| {
+        vec![
+            "audit", PL, "--seeds", "40", "--sizes", "100,200", "--jobs", jobs, "--out", out,
+        ]
+    };
+    // Short windows with few seeds may leave the criterion undecided (exit 3); never certified.
+    for (jobs, out) in [("1", "one.json"), ("2", "two.json")] {
+        let code = gdcert(&args(jobs, out), &dir).0;
+        assert!(code == 0 || code == 3, "exit {code}");
+    }
+    let one = std::fs::read(dir.join("one.json")).unwrap();
+    assert_eq!(one, std::fs::read(dir.join("two.json")).unwrap());
+    assert_eq!(
+        std::fs::read(dir.join("one.csv")).unwrap(),
+        std::fs::read(dir.join("two.csv")).unwrap()
+    );
+    // One CSV line a run, runs in grid order: sizes outer, seeds inner.
+    let csv = std::fs::read_to_string(dir.join("one.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 1 + 80);
+    assert!(lines[1].starts_with("100,0,") && lines[41].starts_with("200,0,"));
+}
+
+#[test]
+fn report_states_its_protocol_and_its_median_is_the_median_of_its_runs() {
+    let dir = scratch("report");
+    let (code, stdout, _) = gdcert(&["audit", PL, "--seeds", "60", "--out", "r.json"], &dir);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("never a proof") && stdout.contains("AUDIT_PASS"));
+    let r: Value = serde_json::from_slice(&std::fs::read(dir.join("r.json")).unwrap()).unwrap();
+    assert_eq!(r["format"], "gdcert-audit/1");
+    assert_eq!(r["protocol"]["grid"]["seeds"].as_array().unwrap().len(), 60);
+    assert_eq!(r["protocol"]["confidence"], 0.95);
+    let runs = r["runs"].as_array().unwrap();
+    let dev: Vec<f64> = runs
+        .iter()
+        .map(|run| {
+            let v = &run["values"];
+            v["exponent"].as_f64().unwrap() - v["predicted_exponent"].as_f64().unwrap()
+        })
+        .collect();
+    let stat = r["statistics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "G2.exponent")
+        .unwrap();
+    assert_eq!(stat["estimate"].as_f64().unwrap(), median(dev));
+    let iv = stat["interval"].as_array().unwrap();
+    let (lo, hi) = (iv[0].as_f64().unwrap(), iv[1].as_f64().unwrap());
+    assert!(lo <= stat["estimate"].as_f64().unwrap() && stat["estimate"].as_f64().unwrap() <= hi);
+    assert!(hi - lo > 0.0 && hi - lo < 0.2, "[{lo}, {hi}]");
+    // The per-run exponent agrees with the theory's E log|1 − γ(1 + ε)w| ≈ −1.197 (theorems.md G2).
+    let exps: Vec<f64> = runs
+        .iter()
+        .map(|run| run["values"]["exponent"].as_f64().unwrap())
+        .collect();
+    assert!((median(exps) + 1.197).abs() < 0.05);
+}
+
+#[test]
+fn check_reruns_a_seed_and_rejects_changed_runs_and_verdicts() {
+    let dir = scratch("check");
+    let code = gdcert(&["audit", PL, "--seeds", "30", "--out", "a.json"], &dir).0;
+    assert!(code == 0 || code == 3, "exit {code}");
+    let (code, stdout, _) = gdcert(&["check", "a.json"], &dir);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("VALID") && stdout.contains("re-ran"));
+    let text = std::fs::read_to_string(dir.join("a.json")).unwrap();
+    let base: Value = serde_json::from_str(&text).unwrap();
+    let mutate = |f: &dyn Fn(&mut Value)| {
+        let mut v = base.clone();
+        f(&mut v);
+        std::fs::write(
+            dir.join("m.json"),
+            serde_json::to_string_pretty(&v).unwrap(),
+        )
+        .unwrap();
+        gdcert(&["check", "m.json"], &dir)
+    };
+    // The first run is re-run: a changed measurement is caught.
+    let (code, stdout, _) = mutate(&|v| {
+        let x = v["runs"][0]["values"]["exponent"].as_f64().unwrap();
+        v["runs"][0]["values"]["exponent"] = (x * (1.0 + 1e-12)).into();
+    });
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("re-running"));
+    // The other runs enter the statistics, which are recomputed: moving the upper half of the
+    // runs moves the median. (Only the re-run seed is compared run by run, as the contract says.)
+    let (code, _, _) = mutate(&|v| {
+        for k in 1..v["runs"].as_array().unwrap().len() {
+            v["runs"][k]["values"]["mean_square_ratio"] = 7.0.into();
+        }
+    });
+    assert_eq!(code, 1);
+    // An audit is never CERTIFIED, and verdicts follow from the intervals.
+    let (code, stdout, _) = mutate(&|v| v["verdict"] = "CERTIFIED".into());
+    assert_eq!(code, 1, "{stdout}");
+    let (code, _, _) = mutate(&|v| v["statistics"][0]["verdict"] = "AUDIT_FAIL".into());
+    assert_eq!(code, 1);
+    // Garbage is malformed (65), never a panic.
+    std::fs::write(
+        dir.join("m.json"),
+        "{\"format\": \"gdcert-audit/1\", \"runs\": 3}",
+    )
+    .unwrap();
+    let (code, _, stderr) = gdcert(&["check", "m.json"], &dir);
+    assert_eq!(code, 65);
+    assert!(stderr.contains("m.json") && !stderr.contains("panicked"));
+}
+
+#[test]
+fn a_criterion_the_data_cannot_decide_is_undecided_not_a_pass() {
+    let dir = scratch("undecided");
+    // A tolerance far inside the bootstrap interval's width: the interval straddles it.
+    let (code, stdout, _) = gdcert(
+        &[
+            "audit",
+            PL,
+            "--seeds",
+            "40",
+            "--set",
+            "sgd.tol_exponent=1e-9",
+        ],
+        &dir,
+    );
+    assert_eq!(code, 3, "{stdout}");
+    assert!(stdout.contains("UNDECIDED") && !stdout.contains("CERTIFIED"));
+}
+
+#[test]
+fn bad_flags_and_inputs_have_their_exit_codes_and_messages() {
+    let dir = scratch("bad");
+    let cases: [(&[&str], i32, &str); 6] = [
+        (&["audit", "two-factor-transformer"], 64, "has no audit"),
+        (&["audit", "no-such-theorem"], 64, "unknown theorem"),
+        (&["audit", PL, "--seeds", "0"], 64, "--seeds"),
+        (&["audit", PL, "--sizes", "10,x"], 64, "--sizes"),
+        (&["audit", PL, "--set", "sgd.s=abc"], 65, "sgd.s"),
+        (&["audit", PL, "--out", "report.txt"], 64, ".json"),
+    ];
+    for (args, want, needle) in cases {
+        let (code, _, stderr) = gdcert(args, &dir);
+        assert_eq!(code, want, "{args:?}: {stderr}");
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"));
+    }
+    // --out never replaces a different file without --force.
+    std::fs::write(dir.join("keep.json"), "precious").unwrap();
+    let (code, _, _) = gdcert(&["audit", PL, "--seeds", "5", "--out", "keep.json"], &dir);
+    assert_eq!(code, 64);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("keep.json")).unwrap(),
+        "precious"
+    );
+    let (code, _, _) = gdcert(
+        &["audit", PL, "--seeds", "5", "--out", "keep.json", "--force"],
+        &dir,
+    );
+    assert!(code == 0 || code == 3);
+}
