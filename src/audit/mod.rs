@@ -87,6 +87,10 @@ pub trait Auditor: Sync {
     fn grid(&self, params: &Params) -> Grid;
     /// One run, deterministic in `(size, seed)`: named measurements, or why it measured nothing.
     fn run(&self, params: &Params, size: u64, seed: u64) -> Result<BTreeMap<String, f64>, String>;
+    /// Bootstrap resamples of the statistics.
+    fn resamples(&self) -> usize {
+        2000
+    }
     /// The statistics of the runs, each judged by its stated criterion.
     fn statistics(
         &self,
@@ -161,7 +165,7 @@ pub fn audit(
     let runs = run_grid(auditor, params, &grid, jobs, progress)?;
     let protocol = Protocol {
         grid,
-        resamples: 2000,
+        resamples: auditor.resamples(),
         confidence: 0.95,
         bootstrap_seed: 0x6264_6365_7274, // "bdcert": fixed, so reports are reproducible
     };
@@ -242,11 +246,18 @@ pub fn recheck(
 ) -> Result<Recheck, String> {
     let params = report_params(th, report).map_err(|e| e.to_string())?;
     let mut problems = vec![];
-    let (size, seed) = match point {
+    let (size, seed) = match point.or_else(|| report.runs.first().map(|r| (r.size, r.seed))) {
         Some(p) => p,
         None => {
-            let r = report.runs.first().ok_or("the report records no run")?;
-            (r.size, r.seed)
+            // Nothing was run (e.g. a hypothesis failed): only the statistics can be re-derived.
+            let stats = auditor.statistics(&params, &report.runs, &report.protocol);
+            if stats != report.statistics {
+                problems.push("the statistics re-derived from the report differ from it".into());
+            }
+            return Ok(Recheck {
+                problems,
+                rerun: None,
+            });
         }
     };
     let recorded = report

@@ -848,10 +848,13 @@ fn check_audit_report(text: &str) -> Result<(String, Vec<String>), String> {
         .auditor()
         .ok_or_else(|| format!("`{}` has no audit", report.theorem))?;
     let r = crate::audit::recheck(th, auditor, &report, None)?;
-    let (size, seed) = r.rerun.unwrap_or_default();
+    let rerun = match r.rerun {
+        Some((size, seed)) => format!("re-ran size {size}, seed {seed}"),
+        None => "no run to re-run".into(),
+    };
     Ok((
         format!(
-            "{} {} — audit, {} runs, verdict {} (re-ran size {size}, seed {seed})",
+            "{} {} — audit, {} runs, verdict {} ({rerun})",
             report.theorem,
             report.instance,
             report.runs.len(),

@@ -1,6 +1,7 @@
 //! One module per paper: the statement, the instance schema, and the certifier.
 
 pub mod deep_mf;
+pub mod feature_learning;
 pub mod instance;
 pub mod pl_rate;
 pub mod spectrum;
@@ -59,6 +60,7 @@ pub fn registry() -> Vec<&'static dyn Theorem> {
         &two_factor::TwoFactorTransformer,
         &weight_decay::WeightDecayEos,
         &pl_rate::PlAsymptoticRate,
+        &feature_learning::TwoStepFeatureLearning,
     ]
 }
 
@@ -297,5 +299,24 @@ pub fn uses(claim: &str) -> Witness {
     Witness::Uses {
         claim: claim.into(),
         step: None,
+    }
+}
+
+/// The witness of an inertia count of the matrix named `matrix` at the shift `t`.
+pub fn congruence_witness(matrix: &str, t: &Q, c: &crate::linalg::InertiaCount) -> Witness {
+    let n = c.perm.len();
+    Witness::Congruence {
+        matrix: matrix.into(),
+        t: format_exact(t),
+        perm: c.perm.clone(),
+        factor: (0..n)
+            .flat_map(|i| (0..n).map(move |j| (i, j)))
+            .map(|(i, j)| crate::arith::exact::format_f64_hex(c.factor[(i, j)]).unwrap_or_default())
+            .collect(),
+        factor_kind: match c.kind {
+            crate::linalg::CongruenceKind::UnitLower => "unit_lower".into(),
+            crate::linalg::CongruenceKind::Eigenvectors => "eigenvectors".into(),
+        },
+        method: "mpfr:128".into(),
     }
 }

@@ -19,14 +19,14 @@
 
 use super::instance::{InputError, Kind, ParamSpec, Params};
 use super::{
-    bound_q, box_encl, claim, escalate, exact_claim, fmt_q, orbit_witness, publish, undecided_all,
-    uses, ClaimGroup, RunOptions, Theorem,
+    bound_q, box_encl, claim, congruence_witness, escalate, exact_claim, fmt_q, orbit_witness,
+    publish, undecided_all, uses, ClaimGroup, RunOptions, Theorem,
 };
 use crate::arith::exact::{format_exact, q_from_f64, q_to_f64, Q};
 use crate::arith::{q_frac, q_int, Arith, MpfrInterval};
 use crate::certificate::{Bound, Claim, Role, Witness};
 use crate::linalg::imat::IMat;
-use crate::linalg::{self, CongruenceKind, InertiaCount};
+use crate::linalg::{self, InertiaCount};
 use crate::methods::escalation::Task;
 use crate::methods::identity::identity_holds;
 use crate::methods::mean_value::{Orbit, Prepared};
@@ -713,24 +713,6 @@ struct NetworkTask<'a> {
 fn enclosing_imat<S: Arith>(n: usize, h: &[S]) -> Option<IMat> {
     let b: Vec<(f64, f64)> = h.iter().map(|v| v.bounds_f64()).collect::<Option<_>>()?;
     IMat::enclosing(n, n, &b)
-}
-
-fn congruence_witness(matrix: &str, t: &Q, c: &InertiaCount) -> Witness {
-    let n = c.perm.len();
-    Witness::Congruence {
-        matrix: matrix.into(),
-        t: format_exact(t),
-        perm: c.perm.clone(),
-        factor: (0..n)
-            .flat_map(|i| (0..n).map(move |j| (i, j)))
-            .map(|(i, j)| crate::arith::exact::format_f64_hex(c.factor[(i, j)]).unwrap_or_default())
-            .collect(),
-        factor_kind: match c.kind {
-            CongruenceKind::UnitLower => "unit_lower".into(),
-            CongruenceKind::Eigenvectors => "eigenvectors".into(),
-        },
-        method: "mpfr:128".into(),
-    }
 }
 
 /// The matrix name under which congruences refer to `∇²L_λ` over the Krawczyk box.
