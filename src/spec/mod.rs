@@ -8,6 +8,7 @@
 
 pub mod deep_mf;
 pub mod mlp;
+pub mod newton_ntk;
 pub mod pl_rate;
 pub mod random;
 pub mod two_factor;
