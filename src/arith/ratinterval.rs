@@ -638,9 +638,10 @@ impl RatInterval {
     }
 }
 
-/// A bound on `acos x` for rational `x ∈ [−1, 1]`: an MPFR guess `g`, moved by `2^-(bits+4)`
-/// and proved by the enclosures of cos (decreasing on `[0, π]`): `cos a >= x` gives `acos x >= a`,
-/// `cos b <= x` gives `acos x <= b`. When a proof fails, the bound is `0` or `π` (still valid).
+/// A bound on `acos x` for rational `x ∈ [−1, 1]`: an MPFR guess `g`, moved by `δ` and proved by
+/// the enclosures of cos (decreasing on `[0, π]`): `cos a >= x` gives `acos x >= a`, `cos b <= x`
+/// gives `acos x <= b`. `δ` starts at `2^-(bits+4)` and grows where the slope `sin(acos x)` is
+/// small (near ±1); when no proof is found the bound is `0` or `π` (still valid).
 fn acos_point(x: &Q, bits: u32, up: bool) -> Q {
     let (pl, ph) = pi_bounds(bits + 8);
     let prec = bits + 48;
@@ -648,21 +649,28 @@ fn acos_point(x: &Q, bits: u32, up: bool) -> Q {
     let Some(g) = super::exact::q_from_float(&guess) else {
         return if up { ph } else { <Q as Zero>::zero() };
     };
-    let delta = pow2(-(bits as i64) - 4);
+    let mut delta = pow2(-(bits as i64) - 4);
+    for _ in 0..=(bits / 4 + 2) {
+        if up {
+            let b = round_abs(&(g.clone() + &delta), bits + 8, true);
+            if b >= ph || (!b.is_negative() && trig_point(&b, prec, false).1 <= *x) {
+                return b;
+            }
+        } else {
+            let a = round_abs(&(g.clone() - &delta), bits + 8, false);
+            if a.is_negative() {
+                return <Q as Zero>::zero();
+            }
+            if a <= pl && trig_point(&a, prec, false).0 >= *x {
+                return a;
+            }
+        }
+        delta = delta * q_int(16);
+    }
     if up {
-        let b = round_abs(&(g + delta), bits + 8, true);
-        if b >= ph || (!b.is_negative() && trig_point(&b, prec, false).1 <= *x) {
-            b
-        } else {
-            ph
-        }
+        ph
     } else {
-        let a = round_abs(&(g - delta), bits + 8, false);
-        if !a.is_negative() && a <= pl && trig_point(&a, prec, false).0 >= *x {
-            a
-        } else {
-            <Q as Zero>::zero()
-        }
+        <Q as Zero>::zero()
     }
 }
 

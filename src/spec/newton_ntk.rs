@@ -133,6 +133,21 @@ pub fn gram<T: Elementary + Enclosure>(unit: &T, points: &[Vec<Q>]) -> Vec<T> {
     g
 }
 
+/// The derived quantities from enclosures of `κ_min`, `κ_max`: NNTK minimum and maximum, the Newton
+/// rate `1 − α·ν_min`, the GD rate `(κ_max − κ_min)/(κ_max + κ_min)` and `ln(Newton)/ln(GD)`.
+/// Engine and kernel evaluate it on their enclosures of `κ_min`, `κ_max`.
+pub fn derived<T: Elementary>(kmin: &T, kmax: &T, lambda: &Q, alpha: &Q) -> [T; 5] {
+    let lam = kmin.constant(lambda);
+    // κ/(κ + λ) = 1 − λ/(κ + λ): one occurrence of κ, so tight on an enclosure.
+    let nu_min = kmin.int(1) - lam.clone() / &(kmin.clone() + &lam);
+    let nu_max = kmax.int(1) - lam.clone() / &(kmax.clone() + &lam);
+    let newton = kmin.int(1) - kmin.constant(alpha) * &nu_min;
+    // (K − k)/(K + k) = 1 − 2/(K/k + 1): one occurrence of each.
+    let gd = kmin.int(1) - kmin.int(2) / &(kmax.clone() / kmin + &kmin.int(1));
+    let ratio = newton.ln() / &gd.ln();
+    [nu_min, nu_max, newton, gd, ratio]
+}
+
 // ---- Exact arithmetic in the cyclotomic field Q(ζ_N), for the circle without bias.
 
 /// A polynomial over Q, lowest coefficient first.
@@ -178,13 +193,20 @@ fn poly_div_exact(a: &[Q], b: &[Q]) -> QPoly {
 
 /// The cyclotomic polynomial `Φ_n`, from `z^n − 1 = Π_{d | n} Φ_d`.
 pub fn cyclotomic(n: usize) -> QPoly {
-    let mut p = vec![Q::zero(); n + 1];
-    p[0] = -Q::one();
-    p[n] = Q::one();
-    for d in (1..n).filter(|d| n % d == 0) {
-        p = poly_div_exact(&p, &cyclotomic(d));
+    fn go(n: usize, memo: &mut std::collections::BTreeMap<usize, QPoly>) -> QPoly {
+        if let Some(p) = memo.get(&n) {
+            return p.clone();
+        }
+        let mut p = vec![Q::zero(); n + 1];
+        p[0] = -Q::one();
+        p[n] = Q::one();
+        for d in (1..n).filter(|d| n % d == 0) {
+            p = poly_div_exact(&p, &go(d, memo));
+        }
+        memo.insert(n, p.clone());
+        p
     }
-    p
+    go(n, &mut Default::default())
 }
 
 /// An element of `Q[z]/(z^N − 1)`, coefficients of `1, z, …, z^{N−1}`; it is zero in `Q(ζ_N)`
@@ -315,6 +337,36 @@ impl TanhNet {
             total = (total + &f.sqr()).tidy();
         }
         total * &theta[0].constant(&q_frac(1, 2))
+    }
+}
+
+/// The tanh network on the `M` circle points (N3): the loss of [`TanhNet`] with the inputs
+/// evaluated in the arithmetic of `θ`.
+#[derive(Clone, Debug)]
+pub struct CircleNet {
+    pub net: TanhNet,
+    pub points: usize,
+    pub bias: bool,
+}
+
+impl CircleNet {
+    pub fn new(width: usize, points: usize, bias: bool, target_seed: u64) -> Self {
+        CircleNet {
+            net: TanhNet {
+                width,
+                input_dim: if bias { 3 } else { 2 },
+                targets: seeded_targets(target_seed, points),
+            },
+            points,
+            bias,
+        }
+    }
+    pub fn dim(&self) -> usize {
+        self.net.dim()
+    }
+    pub fn value<T: Elementary>(&self, theta: &[T]) -> T {
+        let xs = circle_points(&theta[0], self.points, self.bias);
+        self.net.loss(&xs, theta)
     }
 }
 

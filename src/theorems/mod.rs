@@ -2,6 +2,7 @@
 
 pub mod deep_mf;
 pub mod instance;
+pub mod newton_ntk;
 pub mod pl_rate;
 pub mod spectrum;
 pub mod two_factor;
@@ -55,6 +56,7 @@ pub fn registry() -> Vec<&'static dyn Theorem> {
         &two_factor::TwoFactorTransformer,
         &weight_decay::WeightDecayEos,
         &pl_rate::PlAsymptoticRate,
+        &newton_ntk::NewtonNtk,
     ]
 }
 
