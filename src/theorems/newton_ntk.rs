@@ -669,7 +669,17 @@ impl Task for StepTask<'_> {
                 congruence: Box::new(congruence_witness(&hessian_name(self.k), &zero, &c)),
             },
         );
-        cl.note = Some(format!("L(θ_{}) ∈ {}", self.k, super::box_display(&loss)));
+        let mid = faer::Mat::from_fn(n, n, |i, j| a.mid[(i, j)]);
+        let est = linalg::eig::approximate_eigen(&mid)
+            .ok()
+            .and_then(|(v, _)| v.first().copied())
+            .map(|v| format!("; λ_min(∇²L + λI) ≈ {v:.4e} (estimate)"))
+            .unwrap_or_default();
+        cl.note = Some(format!(
+            "L(θ_{}) ∈ {}{est}",
+            self.k,
+            super::box_display(&loss)
+        ));
         ClaimGroup(vec![cl])
     }
 }
