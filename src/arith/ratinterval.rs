@@ -644,6 +644,12 @@ impl RatInterval {
 /// small (near ±1); when no proof is found the bound is `0` or `π` (still valid).
 fn acos_point(x: &Q, bits: u32, up: bool) -> Q {
     let (pl, ph) = pi_bounds(bits + 8);
+    if x.is_one() {
+        return <Q as Zero>::zero();
+    }
+    if *x == -<Q as One>::one() {
+        return if up { ph } else { pl };
+    }
     let prec = bits + 48;
     let guess = rug::Float::with_val(prec, super::exact::rug_from_q(x)).acos();
     let Some(g) = super::exact::q_from_float(&guess) else {
@@ -665,7 +671,7 @@ fn acos_point(x: &Q, bits: u32, up: bool) -> Q {
                 return a;
             }
         }
-        delta = delta * q_int(16);
+        delta *= q_int(16);
     }
     if up {
         ph
