@@ -224,6 +224,14 @@ impl Cyclo {
         v.0[e % n] = c;
         v
     }
+    /// `self += c·o`, touching only the nonzero coefficients of `o`.
+    pub fn add_scaled(&mut self, o: &Self, c: &Q) {
+        for (x, y) in self.0.iter_mut().zip(&o.0) {
+            if !y.is_zero() {
+                *x += y.clone() * c;
+            }
+        }
+    }
     pub fn add(&self, o: &Self) -> Self {
         Cyclo(
             self.0
@@ -284,16 +292,32 @@ pub fn cyclo_sin(m: usize, a: usize) -> Cyclo {
 
 /// For the circle without bias, `κ_k = A_k/(2π) + B_k` exactly, with
 /// `A_k = Σ_j sin φ_j cos(2πjk/M)`, `B_k = Σ_j (1 − 2r_j) cos t_j cos(2πjk/M)`,
-/// `φ_j = 2πr_j`, `r_j = min(j, M − j)/M` (so `π − φ_j = π(1 − 2r_j)`).
+/// `φ_j = 2πr_j`, `r_j = min(j, M − j)/M` (so `π − φ_j = π(1 − 2r_j)`). The products are expanded
+/// by `sin α cos β = (sin(α + β) + sin(α − β))/2` and `cos α cos β = (cos(α + β) + cos(α − β))/2`
+/// into coefficients of `sin(2πa/M)`, `cos(2πa/M)`, then written in `Q(ζ_N)`.
 pub fn exact_parts_no_bias(m: usize, k: usize) -> (Cyclo, Cyclo) {
     let n = field_order(m);
-    let (mut a, mut b) = (Cyclo::zero(n), Cyclo::zero(n));
+    let half = q_frac(1, 2);
+    let (mut sin_c, mut cos_c) = (vec![Q::zero(); m], vec![Q::zero(); m]);
     for j in 0..m {
         let r = j.min(m - j);
-        let ck = cyclo_cos(m, j * k);
-        a = a.add(&cyclo_sin(m, r).mul(&ck));
-        let w = Q::one() - q_frac(2 * r as i64, m as i64);
-        b = b.add(&cyclo_cos(m, j).mul(&ck).scale(&w));
+        let jk = (j * k) % m;
+        for a in [(r + jk) % m, (r + m - jk) % m] {
+            sin_c[a] += &half;
+        }
+        let w = (Q::one() - q_frac(2 * r as i64, m as i64)) * &half;
+        for a in [(j + jk) % m, (j + m - jk) % m] {
+            cos_c[a] += &w;
+        }
+    }
+    let (mut a, mut b) = (Cyclo::zero(n), Cyclo::zero(n));
+    for t in 0..m {
+        if !sin_c[t].is_zero() {
+            a.add_scaled(&cyclo_sin(m, t), &sin_c[t]);
+        }
+        if !cos_c[t].is_zero() {
+            b.add_scaled(&cyclo_cos(m, t), &cos_c[t]);
+        }
     }
     (a, b)
 }
