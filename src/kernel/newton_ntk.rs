@@ -11,6 +11,7 @@
 
 use super::checks::{bits_of, conclude, param, q, show, Expect};
 use super::matrix::{congruence_counts, KMat};
+use super::weight_decay::int_param;
 use super::{ClaimCheck, Malformed};
 use crate::arith::exact::Q;
 use crate::arith::{q_frac, q_int, Enclosure, RatInterval, Ring, SecondOrder};
@@ -36,24 +37,6 @@ struct Ctx<'a> {
     gram: OnceCell<Result<KMat, String>>,
     /// `κ_k` by `(k, bits)`.
     kappas: RefCell<BTreeMap<(usize, u32), RatInterval>>,
-}
-
-fn int_param(
-    cert: &Certificate,
-    key: &str,
-    default: i64,
-    min: i64,
-    max: i64,
-) -> Result<i64, Malformed> {
-    match cert.instance.params.get(key) {
-        None => Ok(default),
-        Some(s) => match s.parse::<i64>() {
-            Ok(n) if (min..=max).contains(&n) => Ok(n),
-            _ => Err(Malformed(format!(
-                "instance parameter `{key}` = {s} is not an integer in [{min}, {max}]"
-            ))),
-        },
-    }
 }
 
 pub fn check(cert: &Certificate) -> Result<Vec<ClaimCheck>, Malformed> {
