@@ -356,6 +356,40 @@ fn kernel_rejects_mutated_certificates() {
 }
 
 #[test]
+fn width_audit_is_never_certified_and_its_witness_is_checked() {
+    let (code, c, text) = certify(
+        "audit-widths.toml",
+        &["audit.widths=16,64", "audit.runs=4", "audit.steps=5"],
+    );
+    assert!(code == 0 || code == 1 || code == 3, "{text}");
+    let cl = c.claim("N4.width_slope").unwrap();
+    assert_ne!(cl.verdict, Verdict::Certified);
+    assert_eq!(cl.arithmetic, "f64");
+    let gdcert::certificate::Witness::Audit { seed, runs, .. } = &cl.witness else {
+        panic!("no audit witness")
+    };
+    assert_eq!((seed.as_str(), *runs), ("7", 4));
+    assert!(check_text(&text).expect("parses").valid());
+    // The shipped audit: the kernel rejects a verdict upgraded to CERTIFIED, a changed seed, and a
+    // band other than the instance's.
+    let text = std::fs::read_to_string("certificates/newton-ntk/audit-widths.json").unwrap();
+    let base: Value = serde_json::from_str(&text).unwrap();
+    assert!(!rejected(&base));
+    assert_eq!(base["verdict"], "AUDIT_PASS");
+    let mut v = base.clone();
+    claim_mut(&mut v, "N4.width_slope")["verdict"] = "CERTIFIED".into();
+    v["verdict"] = "CERTIFIED".into();
+    assert!(rejected(&v));
+    let mut v = base.clone();
+    claim_mut(&mut v, "N4.width_slope")["witness"]["seed"] = "8".into();
+    assert!(rejected(&v));
+    let mut v = base.clone();
+    claim_mut(&mut v, "N4.width_slope")["bound"]["value"] =
+        serde_json::json!({"lo": "-1", "hi": "1"});
+    assert!(rejected(&v));
+}
+
+#[test]
 fn committed_certificates_are_current() {
     for f in [
         "d1",
