@@ -15,6 +15,7 @@
 //!   odd frequencies `k >= 3` give `κ_k = 0` exactly, proved in `Q(ζ_N)`: `CONDITION_NOT_MET`.
 //! - N3: a width-`h` tanh network on the circle points, 20 steps of regularised Newton with the full
 //!   Hessian; `∇²L(θ_k) + λI ≻ 0` at every recorded iterate, by interval Hessians and LDLᵀ congruences.
+//! - N4 (audit, never CERTIFIED): finite widths against the kernel prediction ([`audit`]).
 
 use super::instance::{InputError, Kind, ParamSpec, Params};
 use super::weight_decay::{bracket, congruence_witness, count_at, enclosing_imat};
@@ -68,10 +69,11 @@ impl Theorem for NewtonNtk {
          (sin phi + 2(pi - phi) cos phi)/(2 pi) on M equispaced circle points (circulant, eigenvalues kappa_k certified \
          each; without bias the odd k >= 3 vanish exactly) or on points from a file (inertia). N3: along 20 steps of \
          regularised Newton on a small tanh network, Hess L(theta_k) + lambda I is positive definite at every iterate. \
+         N4 (audit): finite-width Newton approaches the kernel prediction like N^(-1/2). \
          Model derived from the abstract (theorems.md), not from the paper's full text."
     }
     fn claim_groups(&self) -> &'static str {
-        "N1 NNTK spectrum and Newton rate; N2 GD contrast; N3 Hessian PD along Newton"
+        "N1 NNTK spectrum and Newton rate; N2 GD contrast; N3 Hessian PD along Newton; N4 width audit"
     }
     fn schema(&self) -> Vec<ParamSpec> {
         let int = |key, min, max, default, help| ParamSpec {
