@@ -483,3 +483,27 @@ fn acos_edge_cases() {
     let want = -2.0 / 3f64.sqrt();
     assert!(g.inf() <= want + 1e-15 && want - 1e-15 <= g.sup());
 }
+
+#[test]
+fn acos_taylor_coefficients_and_second_derivative() {
+    // acos t = π/2 − t − t³/6 − 3t⁵/40 − …
+    let j = gdcert::arith::jet::Jet::var(Interval::try_from((0.0, 0.0)).unwrap(), 5);
+    let h = Elementary::acos(&j);
+    let want = [
+        std::f64::consts::FRAC_PI_2,
+        -1.0,
+        0.0,
+        -1.0 / 6.0,
+        0.0,
+        -3.0 / 40.0,
+    ];
+    for (c, w) in h.c.iter().zip(want) {
+        assert!(c.inf() <= w + 1e-15 && w - 1e-15 <= c.sup(), "{c:?} vs {w}");
+    }
+    // (acos)'' at 1/2 is −x(1 − x²)^{-3/2} = −(1/2)(3/4)^{-3/2} = −4/(3√3).
+    let x = [Interval::try_from((0.5, 0.5)).unwrap()];
+    let s = gdcert::arith::SecondOrder::seed(&x);
+    let h = Elementary::acos(&s[0]).hessian(1)[0];
+    let want = -4.0 / (3.0 * 3f64.sqrt());
+    assert!(h.inf() <= want + 1e-14 && want - 1e-14 <= h.sup(), "{h:?}");
+}
