@@ -170,6 +170,10 @@ impl<S: Elementary, const N: usize> Elementary for Dual<S, N> {
         let fp = (self.v.sqr() - self.v.int(1)).sqrt().recip();
         self.chain(self.v.acosh(), &fp)
     }
+    fn acos(&self) -> Self {
+        let fp = -(self.v.int(1) - self.v.sqr()).sqrt().recip();
+        self.chain(self.v.acos(), &fp)
+    }
     fn pi(&self) -> Self {
         Self::cst(self.v.pi())
     }

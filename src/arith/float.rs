@@ -37,6 +37,9 @@ impl Elementary for f64 {
     fn acosh(&self) -> Self {
         f64::acosh(*self)
     }
+    fn acos(&self) -> Self {
+        f64::acos(*self)
+    }
     fn tanh(&self) -> Self {
         f64::tanh(*self)
     }

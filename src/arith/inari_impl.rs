@@ -69,6 +69,12 @@ impl Elementary for Interval {
         }
         Interval::acosh(*self)
     }
+    fn acos(&self) -> Self {
+        if !in_domain(self, -1.0, true) || self.sup() > 1.0 {
+            return Interval::EMPTY;
+        }
+        Interval::acos(*self)
+    }
     fn pi(&self) -> Self {
         Interval::PI
     }

@@ -225,6 +225,21 @@ impl<S: Elementary> Elementary for Jet<S> {
         r.c[0] = self.c[0].acosh();
         r
     }
+    fn acos(&self) -> Self {
+        // h = acos x: h'·s = −x' with s = sqrt(1 − x²), so
+        // k h_k s_0 = −k x_k − Σ_{j=1}^{k−1} j h_j s_{k−j}.
+        let n = self.c.len();
+        let s = (self.int(1) - self.sqr()).sqrt();
+        let mut h = vec![self.c[0].acos()];
+        for k in 1..n {
+            let mut t = -(self.c[k].clone() * &self.k(k));
+            for j in 1..k {
+                t = t - &(h[j].clone() * &self.k(j) * &s.c[k - j]);
+            }
+            h.push((t / &(s.c[0].clone() * &self.k(k))).tidy());
+        }
+        Jet { c: h }
+    }
     fn pi(&self) -> Self {
         self.cst_like(self.c[0].pi())
     }

@@ -12,7 +12,7 @@
 //! | [`Poly`] | exact multivariate polynomial | exact ring operations (symbolic evaluation of polynomial maps) |
 //!
 //! The layers: [`Ring`] (ring operations and exact rational constants; every type), [`Field`]
-//! (division), [`Elementary`] (sqrt, ln, exp, cos, sin, acosh, pi; not the exact types), and
+//! (division), [`Elementary`] (sqrt, ln, exp, cos, sin, acos, acosh, pi; not the exact types), and
 //! [`Enclosure`] (rigorous three-valued comparisons and exact endpoints). Constants are always built
 //! from a value of the same type (`x.constant(&q)`), so an MPFR value's precision carries through
 //! a computation without any global state.
@@ -152,6 +152,8 @@ pub trait Elementary: Field {
     fn sin(&self) -> Self;
     /// Inverse hyperbolic cosine, defined on `[1, ∞)`.
     fn acosh(&self) -> Self;
+    /// Inverse cosine, defined on `[−1, 1]`, with values in `[0, π]`.
+    fn acos(&self) -> Self;
     /// The constant π.
     fn pi(&self) -> Self;
     /// Hyperbolic tangent. The default `1 − 2/(e^{2x} + 1)` uses `x` once, so on an enclosure it is

@@ -351,6 +351,18 @@ impl Elementary for MpfrInterval {
         let p = self.prec();
         self.monotone_up(|x, r| Float::with_val_round(p, x.acosh_ref(), r).0)
     }
+    fn acos(&self) -> Self {
+        if !self.is_valid() || self.lo < -1 || self.hi > 1 {
+            return Self::invalid(self.prec());
+        }
+        // Decreasing: the lower end comes from the upper argument.
+        let p = self.prec();
+        MpfrInterval {
+            lo: Float::with_val_round(p, self.hi.acos_ref(), Round::Down).0,
+            hi: Float::with_val_round(p, self.lo.acos_ref(), Round::Up).0,
+        }
+        .checked()
+    }
     fn cos(&self) -> Self {
         let p = self.prec();
         if !self.is_valid() || self.lo.is_infinite() || self.hi.is_infinite() {

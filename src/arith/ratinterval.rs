@@ -638,6 +638,48 @@ impl RatInterval {
     }
 }
 
+/// A bound on `acos x` for rational `x ∈ [−1, 1]`: an MPFR guess `g`, moved by `δ` and proved by
+/// the enclosures of cos (decreasing on `[0, π]`): `cos a >= x` gives `acos x >= a`, `cos b <= x`
+/// gives `acos x <= b`. `δ` starts at `2^-(bits+4)` and grows where the slope `sin(acos x)` is
+/// small (near ±1); when no proof is found the bound is `0` or `π` (still valid).
+fn acos_point(x: &Q, bits: u32, up: bool) -> Q {
+    let (pl, ph) = pi_bounds(bits + 8);
+    if x.is_one() {
+        return <Q as Zero>::zero();
+    }
+    if *x == -<Q as One>::one() {
+        return if up { ph } else { pl };
+    }
+    let prec = bits + 48;
+    let guess = rug::Float::with_val(prec, super::exact::rug_from_q(x)).acos();
+    let Some(g) = super::exact::q_from_float(&guess) else {
+        return if up { ph } else { <Q as Zero>::zero() };
+    };
+    let mut delta = pow2(-(bits as i64) - 4);
+    for _ in 0..=(bits / 4 + 2) {
+        if up {
+            let b = round_abs(&(g.clone() + &delta), bits + 8, true);
+            if b >= ph || (!b.is_negative() && trig_point(&b, prec, false).1 <= *x) {
+                return b;
+            }
+        } else {
+            let a = round_abs(&(g.clone() - &delta), bits + 8, false);
+            if a.is_negative() {
+                return <Q as Zero>::zero();
+            }
+            if a <= pl && trig_point(&a, prec, false).0 >= *x {
+                return a;
+            }
+        }
+        delta *= q_int(16);
+    }
+    if up {
+        ph
+    } else {
+        <Q as Zero>::zero()
+    }
+}
+
 fn sqrt_point(x: &Q, bits: u32, up: bool) -> Q {
     // floor/ceil of sqrt(x 4^k) / 2^k.
     let k = bits as i64 + 2;
@@ -684,6 +726,16 @@ impl Elementary for RatInterval {
                 let s = sqrt_point(&x2m1, bits, up);
                 ln_point(&(x + s), bits, up)
             }),
+            _ => Self::invalid(self.bits),
+        }
+    }
+    fn acos(&self) -> Self {
+        match &self.b {
+            Some((a, b)) if *a >= -<Q as One>::one() && *b <= <Q as One>::one() => Self::new(
+                acos_point(b, self.bits, false),
+                acos_point(a, self.bits, true),
+                self.bits,
+            ),
             _ => Self::invalid(self.bits),
         }
     }

@@ -358,6 +358,13 @@ impl<S: Elementary> Elementary for SecondOrder<S> {
         let d2 = -(self.v.clone() * &d1 / &w);
         self.chain(self.v.acosh(), &d1, &d2)
     }
+    fn acos(&self) -> Self {
+        // acos' = −(1 − v²)^{-1/2}, acos'' = −v (1 − v²)^{-3/2}
+        let w = self.v.int(1) - self.v.sqr();
+        let r = w.sqrt().recip();
+        let d2 = -(self.v.clone() * &r / &w);
+        self.chain(self.v.acos(), &-r, &d2)
+    }
     fn pi(&self) -> Self {
         Self::cst(self.v.pi())
     }
@@ -532,6 +539,10 @@ impl<S: Elementary> Elementary for FirstOrder<S> {
     fn acosh(&self) -> Self {
         let d1 = (self.v.sqr() - self.v.int(1)).sqrt().recip();
         self.chain(self.v.acosh(), &d1)
+    }
+    fn acos(&self) -> Self {
+        let d1 = -(self.v.int(1) - self.v.sqr()).sqrt().recip();
+        self.chain(self.v.acos(), &d1)
     }
     fn pi(&self) -> Self {
         FirstOrder {

@@ -376,6 +376,12 @@ pub enum Witness {
         estimate: String,
         confidence: String,
     },
+    /// A matrix of the theorem evaluated at the exact point `point` (e.g. a regularised Hessian),
+    /// with a congruence witness of it.
+    PointHessian {
+        point: Vec<String>,
+        congruence: Box<Witness>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -631,6 +637,10 @@ fn check_witness(w: &str, witness: &Witness) -> Result<(), String> {
             }
             check_num(&format!("{w}.estimate"), estimate)?;
             check_num(&format!("{w}.confidence"), confidence)?;
+        }
+        Witness::PointHessian { point, congruence } => {
+            check_nums(&format!("{w}.point"), point)?;
+            check_witness(&format!("{w}.congruence"), congruence)?;
         }
     }
     Ok(())

@@ -19,6 +19,7 @@ mod checks;
 mod deep_mf;
 mod feature_learning;
 mod matrix;
+mod newton_ntk;
 mod pl_rate;
 mod spectrum;
 mod two_factor;
@@ -91,6 +92,7 @@ pub fn check(cert: &Certificate) -> Result<Report, Malformed> {
         "weight-decay-eos" => weight_decay::check(cert)?,
         "pl-asymptotic-rate" => pl_rate::check(cert)?,
         "two-step-feature-learning" => feature_learning::check(cert)?,
+        "newton-ntk" => newton_ntk::check(cert)?,
         other => {
             return Err(Malformed(format!(
                 "theorem `{other}` is not known to this kernel"

@@ -58,7 +58,7 @@ struct Ctx<'a> {
     stationary: OnceCell<Result<Verified, String>>,
 }
 
-fn int_param(
+pub(super) fn int_param(
     cert: &Certificate,
     key: &str,
     default: i64,

@@ -9,6 +9,7 @@
 pub mod deep_mf;
 pub mod feature_learning;
 pub mod mlp;
+pub mod newton_ntk;
 pub mod pl_rate;
 pub mod random;
 pub mod two_factor;

@@ -3,6 +3,7 @@
 pub mod deep_mf;
 pub mod feature_learning;
 pub mod instance;
+pub mod newton_ntk;
 pub mod pl_rate;
 pub mod spectrum;
 pub mod two_factor;
@@ -61,6 +62,7 @@ pub fn registry() -> Vec<&'static dyn Theorem> {
         &weight_decay::WeightDecayEos,
         &pl_rate::PlAsymptoticRate,
         &feature_learning::TwoStepFeatureLearning,
+        &newton_ntk::NewtonNtk,
     ]
 }
 

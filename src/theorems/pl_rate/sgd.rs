@@ -154,7 +154,7 @@ pub(crate) fn run_one(setup: &Setup, rng: &mut SplitMix64) -> Option<RunStat> {
     })
 }
 
-fn median(v: &mut [f64]) -> f64 {
+pub(crate) fn median(v: &mut [f64]) -> f64 {
     v.sort_by(f64::total_cmp);
     let n = v.len();
     if n % 2 == 1 {
@@ -164,7 +164,7 @@ fn median(v: &mut [f64]) -> f64 {
     }
 }
 
-fn bootstrap(values: &[f64], resamples: usize, rng: &mut SplitMix64) -> (f64, f64, f64) {
+pub(crate) fn bootstrap(values: &[f64], resamples: usize, rng: &mut SplitMix64) -> (f64, f64, f64) {
     let est = median(&mut values.to_vec());
     let mut meds = Vec::with_capacity(resamples);
     let mut sample = vec![0.0; values.len()];
