@@ -205,7 +205,9 @@ pub fn critical_identities(loss: &AttentionLoss, basis: &[Q], spectrum: &[Q]) ->
             };
             let ui = col(i);
             for r in 0..n {
-                let hu = (0..n).fold(s.int(0), |acc, k| acc + &(h[r * n + k].clone() * &s.constant(&ui[k])));
+                let hu = (0..n).fold(s.int(0), |acc, k| {
+                    acc + &(h[r * n + k].clone() * &s.constant(&ui[k]))
+                });
                 diffs.push(hu - s.constant(&(hij.clone() * &ui[r])));
             }
         }
@@ -294,12 +296,7 @@ pub fn top_eigenvalue_is_multiple(sigma: &[Q], n: usize, t: &Q) -> bool {
 /// normals of SplitMix64(seed) drawn token after token (primitive 7), evaluated in binary64 in a
 /// fixed order: `y_k = fl(fl(√λ_k)·z_k)`, `x_i = fl(Σ_k fl(U_ik)·y_k)` summed over k in order
 /// (for `U = I` simply `x_i = y_i`). The tokens are then exact binary64 data.
-pub fn tokens(
-    basis: Option<&[Q]>,
-    spectrum: &[Q],
-    count: usize,
-    seed: u64,
-) -> Vec<Vec<f64>> {
+pub fn tokens(basis: Option<&[Q]>, spectrum: &[Q], count: usize, seed: u64) -> Vec<Vec<f64>> {
     let n = spectrum.len();
     let roots: Vec<f64> = spectrum
         .iter()
@@ -347,6 +344,74 @@ pub fn sample_covariance(tokens: &[Vec<f64>]) -> Option<Vec<Q>> {
     Some(s)
 }
 
+/// `Σ_i max|X_i − T_i|²` over two boxes: an upper bound of `‖x − t‖²` for x ∈ X, t ∈ T.
+pub fn distance_sq_upper(x: &[(Q, Q)], t: &[(Q, Q)]) -> Q {
+    x.iter().zip(t).fold(Q::zero(), |acc, (a, b)| {
+        let d = max_q(a.1.clone() - &b.0, b.1.clone() - &a.0);
+        acc + &d * &d
+    })
+}
+
+/// `Σ_i min|T_i|²`: a lower bound of `‖t‖²` over the box T.
+pub fn norm_sq_lower(t: &[(Q, Q)]) -> Q {
+    t.iter().fold(Q::zero(), |acc, (lo, hi)| {
+        let m = if lo.is_positive() {
+            lo.clone()
+        } else if hi.is_negative() {
+            -hi.clone()
+        } else {
+            Q::zero()
+        };
+        acc + &m * &m
+    })
+}
+
+/// Whether `s = √S` satisfies `s(2 + s) <= ε` (then also `s² <= ε`): `ε − S >= 0` and
+/// `4S <= (ε − S)²`.
+pub fn alignment_holds(s_sq: &Q, eps: &Q) -> bool {
+    let d = eps.clone() - s_sq;
+    !d.is_negative() && q_int(4) * s_sq <= &d * &d
+}
+
+/// `ρ^{2j}·D/N`: the bound of `‖v_{K+j} − v*‖²/‖v*‖²`.
+pub fn relative_distance_sq(rho: &Q, j: usize, d: &Q, nrm: &Q) -> Q {
+    let mut p = q_int(1);
+    let mut base = rho.clone() * rho;
+    let mut e = j;
+    while e > 0 {
+        if e & 1 == 1 {
+            p *= &base;
+        }
+        base = base.clone() * &base;
+        e >>= 1;
+    }
+    p * d / nrm
+}
+
+/// `sin∠(a, b)` for vectors in the boxes `a`, `b`.
+pub fn sine_between<S: crate::arith::Elementary + crate::arith::Enclosure>(a: &[S], b: &[S]) -> S {
+    let dot = a
+        .iter()
+        .zip(b)
+        .fold(a[0].int(0), |acc, (x, y)| acc + &(x.clone() * y));
+    let na = a.iter().fold(a[0].int(0), |acc, x| acc + &x.sqr());
+    let nb = b.iter().fold(a[0].int(0), |acc, x| acc + &x.sqr());
+    let s2 = a[0].int(1) - &(dot.sqr() / &(na * &nb));
+    let s2 = match s2.bounds() {
+        Some((lo, hi)) if lo.is_negative() => s2.from_bounds(&Q::zero(), &max_q(hi, Q::zero())),
+        _ => s2,
+    };
+    s2.sqrt()
+}
+
+fn max_q(a: Q, b: Q) -> Q {
+    if a > b {
+        a
+    } else {
+        b
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -362,7 +427,10 @@ mod tests {
         let spec = q1();
         let basis = super::super::deep_mf::cayley_basis(5, 7);
         let loss = AttentionLoss::new(5, rotated_diagonal(&basis, &spec));
-        for id in identities(&loss).iter().chain(&critical_identities(&loss, &basis, &spec)) {
+        for id in identities(&loss)
+            .iter()
+            .chain(&critical_identities(&loss, &basis, &spec))
+        {
             assert!(identity_holds(&id.differences, &id.relations), "{}", id.id);
         }
         // The critical points of a wrong spectrum are not critical.
@@ -382,7 +450,13 @@ mod tests {
         let d = |v: &[i64]| {
             let n = v.len();
             (0..n * n)
-                .map(|k| if k / n == k % n { q_int(v[k / n]) } else { Q::zero() })
+                .map(|k| {
+                    if k / n == k % n {
+                        q_int(v[k / n])
+                    } else {
+                        Q::zero()
+                    }
+                })
                 .collect::<Vec<_>>()
         };
         assert!(top_eigenvalue_is_multiple(&d(&[2, 2, 1]), 3, &q_int(2)));
