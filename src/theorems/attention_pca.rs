@@ -421,7 +421,7 @@ pub fn certify(inst: &Inst, opts: &RunOptions) -> Vec<Claim> {
     let task = MainTask {
         inst,
         loss: &loss,
-        guess: minimiser_guess(&loss),
+        guess: minimiser_guess(&loss).map(|g| oriented(&loss, &inst.eta, inst.v0.as_deref(), g)),
         sample: sample.as_ref().map(|s| (s, minimiser_guess(s))),
         converge: inst.wants("P3") && step_verdict == Verdict::Certified,
         step_failed: step_verdict == Verdict::ConditionNotMet,
@@ -464,6 +464,27 @@ fn minimiser_guess(loss: &AttentionLoss) -> Option<Vec<f64>> {
     }
     let guess: Vec<f64> = (0..n).map(|i| vecs[(i, n - 1)] / l1.sqrt()).collect();
     newton(loss, &guess, 50).ok()
+}
+
+/// `guess` or `−guess`, whichever binary64 GD from `v0` approaches (ℓ is even, so both are minimisers).
+fn oriented(loss: &AttentionLoss, eta: &Q, v0: Option<&[Q]>, guess: Vec<f64>) -> Vec<f64> {
+    let Some(v0) = v0 else { return guess };
+    let c = loss.constants(&0.0f64);
+    let e = q_to_f64(eta);
+    let mut v: Vec<f64> = v0.iter().map(q_to_f64).collect();
+    for _ in 0..10_000 {
+        let g = loss.gradient(&c, &v);
+        v.iter_mut().zip(&g).for_each(|(x, gi)| *x -= e * gi);
+        if !v.iter().all(|x| x.is_finite()) {
+            return guess;
+        }
+    }
+    let dot: f64 = v.iter().zip(&guess).map(|(a, b)| a * b).sum();
+    if dot < 0.0 {
+        guess.iter().map(|x| -x).collect()
+    } else {
+        guess
+    }
 }
 
 struct SigmaClaims {
