@@ -31,6 +31,9 @@ const SAMPLE_LOSS: &str = "attention_pca(Sigma_hat)";
 const MAX_DIM: usize = 64;
 const MAX_TOKENS: i64 = 100_000;
 
+/// The last box of a verified orbit (exact bounds) and its number of steps K.
+type OrbitEnd = (Vec<(Q, Q)>, usize);
+
 struct Ctx<'a> {
     cert: &'a Certificate,
     n: usize,
@@ -43,7 +46,7 @@ struct Ctx<'a> {
     idents: Vec<Identity>,
     minimiser: OnceCell<Result<Vec<RatInterval>, String>>,
     sample_minimiser: OnceCell<Result<Vec<RatInterval>, String>>,
-    orbit: OnceCell<Result<(Vec<(Q, Q)>, usize), String>>,
+    orbit: OnceCell<Result<OrbitEnd, String>>,
 }
 
 fn list(cert: &Certificate, key: &str) -> Result<Option<Vec<Q>>, Malformed> {
@@ -378,8 +381,8 @@ fn verify_stationary(
         .collect::<Result<_, _>>()?;
     for i in 0..n {
         let mut k = mi[i].clone();
-        for j in 0..n {
-            k = k - &(cij(i, j) * &g[j]);
+        for (j, gj) in g.iter().enumerate() {
+            k = k - &(cij(i, j) * gj);
         }
         for l in 0..n {
             let mut a = if i == l { mi[0].int(1) } else { mi[0].int(0) };
@@ -577,14 +580,14 @@ impl Ctx<'_> {
     }
 
     /// The verified orbit's last box (as bounds) and its length K, dispatched on the dimension.
-    fn orbit(&self) -> Result<&(Vec<(Q, Q)>, usize), String> {
+    fn orbit(&self) -> Result<&OrbitEnd, String> {
         self.orbit
             .get_or_init(|| self.verify_orbit())
             .as_ref()
             .map_err(Clone::clone)
     }
 
-    fn verify_orbit(&self) -> Result<(Vec<(Q, Q)>, usize), String> {
+    fn verify_orbit(&self) -> Result<OrbitEnd, String> {
         let c = self.referenced("P3.orbit")?;
         let Witness::Orbit { map, start, boxes } = &c.witness else {
             return Err("P3.orbit has no orbit witness".into());

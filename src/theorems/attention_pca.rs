@@ -929,7 +929,7 @@ fn orbit_claims<S: Arith, const N: usize>(
         };
         let e = q_to_f64(eta);
         let rho = (1.0 - e * est[0]).max(e * est[N - 1] - 1.0);
-        if !(rho < 1.0) {
+        if rho.is_nan() || rho >= 1.0 {
             continue;
         }
         let Some(rho_b) = q_from_f64(((rho + 0.25 * (1.0 - rho)) * 4096.0).ceil() / 4096.0) else {
