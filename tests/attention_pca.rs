@@ -151,6 +151,11 @@ fn eta_3_100_fails_the_step_size_hypothesis_and_never_certifies_convergence() {
     }
     assert!(c.claims.iter().all(|cl| cl.verdict != Verdict::Violated));
     assert!(check_text(&text).expect("parses").valid());
+    // On the top axis GD is paper 5's cubic at μ = 1.08: the 2-cycle s ∈ {0.835743, 1.107908} with
+    // multiplier 0.3472 (theorems.md, p9_verify.py).
+    assert_eq!(verdict(&c, "P3.axis_reduction"), Verdict::Certified);
+    assert_near(&c, "P3.axis.T1.cycle2", 0.835743, 1e-6);
+    assert_near(&c, "P3.axis.T1.cycle2.multiplier", 0.3472, 1e-6);
     // theorems.md: GD oscillates, ‖v‖²λ_1 ≈ 0.698 at k = 3000: not convergence to v*.
     let orbit = gd_diag(&Q1_LAM, 0.03, &V0, 3000);
     let n2: f64 = orbit[3000].iter().map(|x| x * x).sum();

@@ -23,6 +23,7 @@ use num_traits::{Signed, Zero};
 use std::cell::OnceCell;
 
 const SIGMA: &str = "Sigma";
+const AXIS_PREFIX: &str = "P3.axis.";
 const HESSIAN_AT_MIN: &str = "hessian(P3.minimiser)";
 const HESSIAN_ON_BALL: &str = "hessian(P3.ball)";
 const HESSIAN_AT_SAMPLE_MIN: &str = "hessian(P4.minimiser)";
@@ -183,8 +184,14 @@ pub fn check(cert: &Certificate) -> Result<Vec<ClaimCheck>, Malformed> {
     let has = |g: &str| groups.iter().any(|x| x == g);
     let loss = AttentionLoss::new(n, sigma);
     let mut idents = identities(&loss);
+    let mut axis_mu = None;
     if let Some((basis, spec)) = &eigen {
         idents.extend(critical_identities(&loss, basis, spec));
+        if let Some(j) = (0..n).max_by(|&a, &b| spec[a].cmp(&spec[b])) {
+            let u: Vec<Q> = (0..n).map(|r| basis[r * n + j].clone()).collect();
+            idents.push(axis_identity(&loss, &eta, &u, &spec[j]));
+            axis_mu = Some(q_int(4) * &eta * &spec[j] * &spec[j]);
+        }
     }
     let sorted = eigen.as_ref().map(|(_, s)| {
         let mut s = s.clone();
@@ -208,6 +215,7 @@ pub fn check(cert: &Certificate) -> Result<Vec<ClaimCheck>, Malformed> {
     let mut out: Vec<ClaimCheck> = cert
         .claims
         .iter()
+        .filter(|c| !c.id.starts_with(AXIS_PREFIX))
         .map(|c| {
             let r = if c.id.starts_with("P2.") && !has("P2")
                 || c.id.starts_with("P4.") && !has("P4")
@@ -230,9 +238,35 @@ pub fn check(cert: &Certificate) -> Result<Vec<ClaimCheck>, Malformed> {
         cert.claim(id)
             .is_some_and(|c| c.verdict == Verdict::Certified)
     };
+    let step_failed = cert
+        .claim("P3.step_size")
+        .is_some_and(|c| c.verdict == Verdict::ConditionNotMet);
+    match &axis_mu {
+        Some(mu) if step_failed && certified("P3.gap") => {
+            out.extend(super::two_factor::check_embedded(
+                cert,
+                AXIS_PREFIX,
+                mu,
+                &Q::new(1.into(), 2.into()),
+                "T1",
+            )?);
+        }
+        _ if cert.claims.iter().any(|c| c.id.starts_with(AXIS_PREFIX)) => out.push(ClaimCheck {
+            id: AXIS_PREFIX.into(),
+            verdict: Verdict::Undecided,
+            ok: false,
+            reason: "the axis cubic is stated only when the step-size hypothesis fails".into(),
+        }),
+        _ => {}
+    }
     let mut required: Vec<String> = vec![];
     if has("P2") {
-        required.extend(ctx.idents.iter().map(|i| i.id.to_string()));
+        required.extend(
+            ctx.idents
+                .iter()
+                .filter(|i| i.id.starts_with("P2."))
+                .map(|i| i.id.to_string()),
+        );
         if ctx.sorted.is_some() {
             required.push("P2.least_curvature".into());
         }
@@ -241,6 +275,9 @@ pub fn check(cert: &Certificate) -> Result<Vec<ClaimCheck>, Malformed> {
         required.extend(["P3.gap".to_string(), "P3.step_size".to_string()]);
         if ctx.sorted.is_some() {
             required.push("P3.rate_formula".into());
+        }
+        if certified("P3.gap") && step_failed && axis_mu.is_some() {
+            required.push("P3.axis_reduction".into());
         }
         if certified("P3.gap") {
             required.extend(

@@ -224,6 +224,29 @@ pub fn critical_identities(loss: &AttentionLoss, basis: &[Q], spectrum: &[Q]) ->
     out
 }
 
+/// The cubic step on the top axis: for a unit eigenvector `u` of Σ with eigenvalue λ,
+/// `F(t·u) = ((1 + μ)t − μλt³)·u` with `μ = 4ηλ²`, i.e. `s = √λ·t` follows paper 5's cubic
+/// `s ↦ (1 + μ)s − μs³` (an identity in t).
+pub fn axis_identity(loss: &AttentionLoss, eta: &Q, u: &[Q], lambda: &Q) -> Identity {
+    let t = Poly::var(0, 1);
+    let v: Vec<Poly> = u.iter().map(|x| t.constant(x) * &t).collect();
+    let c = loss.constants(&t);
+    let g = loss.gradient(&c, &v);
+    let mu = q_int(4) * eta * lambda * lambda;
+    let cubic = t.constant(&(q_int(1) + &mu)) * &t - t.constant(&(mu * lambda)) * &t.powi(3);
+    Identity {
+        id: "P3.axis_reduction",
+        statement: "GD on the top axis: F(t·u_1) = ((1 + μ)t − μλ_1t³)·u_1 with μ = 4ηλ_1², so s = √λ_1·t follows the cubic s ↦ (1 + μ)s − μs³ (paper 5's balanced cubic); its claims follow, prefixed P3.axis.".into(),
+        differences: v
+            .iter()
+            .zip(&g)
+            .zip(u)
+            .map(|((vi, gi), ui)| vi.clone() - &(gi.clone() * &t.constant(eta)) - cubic.clone() * &t.constant(ui))
+            .collect(),
+        relations: vec![],
+    }
+}
+
 /// The Hessian eigenvalues at `u_j/√λ_j` (P2): `8λ_j²` and `2λ_i(λ_j − λ_i)`, i ≠ j.
 pub fn hessian_spectrum_at(spectrum: &[Q], j: usize) -> Vec<Q> {
     let lj = &spectrum[j];

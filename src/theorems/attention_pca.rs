@@ -407,6 +407,9 @@ pub fn certify(inst: &Inst, opts: &RunOptions) -> Vec<Claim> {
             true,
         ));
     }
+    if step_verdict == Verdict::ConditionNotMet && gap_ok {
+        out.extend(axis_claims(inst, &loss, opts));
+    }
     if !gap_ok {
         // Without a positive eigengap the theorem says nothing about v*, its rate or GD.
         return out;
@@ -433,6 +436,52 @@ pub fn certify(inst: &Inst, opts: &RunOptions) -> Vec<Claim> {
     };
     out.extend(deviation);
     out.extend(escalate(opts, &task));
+    out
+}
+
+/// The prefix of paper 5's claims on the top axis.
+pub const AXIS_PREFIX: &str = "P3.axis.";
+
+/// With the step size too large: GD on the top axis is paper 5's cubic at `μ = 4ηλ_1²` (exact when
+/// the spectrum is given); its claims (group T1: the 2-cycle and its multiplier for 1 < μ < √5 − 1)
+/// are included, prefixed `P3.axis.`, as information on what GD does instead of converging.
+fn axis_claims(inst: &Inst, loss: &AttentionLoss, opts: &RunOptions) -> Vec<Claim> {
+    let Some((basis, spectrum)) = &inst.eigen else {
+        return vec![];
+    };
+    let n = inst.n;
+    let Some(j) = (0..n).max_by(|&a, &b| spectrum[a].cmp(&spectrum[b])) else {
+        return vec![];
+    };
+    let (u, l1): (Vec<Q>, Q) = (
+        (0..n).map(|r| basis[r * n + j].clone()).collect(),
+        spectrum[j].clone(),
+    );
+    let id = axis_identity(loss, &inst.eta, &u, &l1);
+    let mu = q_int(4) * &inst.eta * &l1 * &l1;
+    let statement = format!("{} (μ = {})", id.statement, fmt_q(&mu));
+    let mut out = vec![exact_claim(
+        id.id,
+        Role::Conclusion,
+        statement,
+        None,
+        None,
+        identity_holds(&id.differences, &id.relations),
+    )];
+    let sub = super::two_factor::Inst {
+        mu,
+        x0: q_frac(1, 2),
+        catapult: None,
+        max_steps: inst.max_steps.min(5000),
+        groups: vec!["T1".into()],
+    };
+    for mut c in super::two_factor::certify(&sub, opts) {
+        c.id = format!("{AXIS_PREFIX}{}", c.id);
+        if let Witness::Uses { claim, .. } = &mut c.witness {
+            *claim = format!("{AXIS_PREFIX}{claim}");
+        }
+        out.push(c);
+    }
     out
 }
 
