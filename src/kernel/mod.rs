@@ -15,6 +15,7 @@
 //! [`RatInterval`]: crate::arith::RatInterval
 //! [`Poly`]: crate::arith::Poly
 
+mod attention_pca;
 mod checks;
 mod deep_mf;
 mod feature_learning;
@@ -93,6 +94,7 @@ pub fn check(cert: &Certificate) -> Result<Report, Malformed> {
         "pl-asymptotic-rate" => pl_rate::check(cert)?,
         "two-step-feature-learning" => feature_learning::check(cert)?,
         "newton-ntk" => newton_ntk::check(cert)?,
+        "attention-pca" => attention_pca::check(cert)?,
         other => {
             return Err(Malformed(format!(
                 "theorem `{other}` is not known to this kernel"

@@ -1,5 +1,6 @@
 //! One module per paper: the statement, the instance schema, and the certifier.
 
+pub mod attention_pca;
 pub mod deep_mf;
 pub mod feature_learning;
 pub mod instance;
@@ -63,6 +64,7 @@ pub fn registry() -> Vec<&'static dyn Theorem> {
         &pl_rate::PlAsymptoticRate,
         &feature_learning::TwoStepFeatureLearning,
         &newton_ntk::NewtonNtk,
+        &attention_pca::AttentionPca,
     ]
 }
 
