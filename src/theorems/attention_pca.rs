@@ -16,8 +16,8 @@
 //!   `û_1`), `sin∠(û_1, u_1)` and the Davis–Kahan bound `sin∠ ≤ 2‖Σ̂_L − Σ‖₂/(λ_1 − λ_2)`.
 
 use super::congruence_witness;
+use super::inertia::{bracket, count_at, enclosing_imat, short};
 use super::instance::{InputError, Kind, ParamSpec, Params, Value};
-use super::weight_decay::{bracket, count_at, enclosing_imat, short};
 use super::{
     bound_q, box_encl, claim, escalate, exact_claim, fmt_q, orbit_witness, publish, undecided_all,
     uses, ClaimGroup, RunOptions, Theorem,

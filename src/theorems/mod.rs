@@ -3,6 +3,7 @@
 pub mod attention_pca;
 pub mod deep_mf;
 pub mod feature_learning;
+pub mod inertia;
 pub mod instance;
 pub mod newton_ntk;
 pub mod pl_rate;

@@ -18,8 +18,8 @@
 //! - N4 (audit, never CERTIFIED): finite widths against the kernel prediction ([`audit`]).
 
 use super::congruence_witness;
+use super::inertia::{bracket, count_at, enclosing_imat};
 use super::instance::{InputError, Kind, ParamSpec, Params};
-use super::weight_decay::{bracket, count_at, enclosing_imat};
 use super::{
     bound_q, claim, escalate, exact_claim, fmt_q, publish, undecided_all, uses, ClaimGroup,
     RunOptions, Theorem,

@@ -17,6 +17,7 @@
 //!   `∇²L(cθ) = c^{k−2}∇²L(θ)`: the decay shrink `θ ↦ (1 − ηλ)θ` multiplies the sharpness by
 //!   exactly `(1 − ηλ)^{k−2}`.
 
+use super::inertia::{bracket, count_at, enclosing_imat};
 use super::instance::{InputError, Kind, ParamSpec, Params};
 use super::{
     bound_q, box_encl, claim, congruence_witness, escalate, exact_claim, fmt_q, orbit_witness,
@@ -25,8 +26,7 @@ use super::{
 use crate::arith::exact::{format_exact, q_from_f64, q_to_f64, Q};
 use crate::arith::{q_frac, q_int, Arith, MpfrInterval};
 use crate::certificate::{Bound, Claim, Role, Witness};
-use crate::linalg::imat::IMat;
-use crate::linalg::{self, InertiaCount};
+use crate::linalg;
 use crate::methods::escalation::Task;
 use crate::methods::identity::identity_holds;
 use crate::methods::mean_value::{Orbit, Prepared};
@@ -709,48 +709,8 @@ struct NetworkTask<'a> {
     ceiling: Q,
 }
 
-/// The Hessian over the Krawczyk box as a midpoint-radius matrix that encloses it.
-pub(crate) fn enclosing_imat<S: Arith>(n: usize, h: &[S]) -> Option<IMat> {
-    let b: Vec<(f64, f64)> = h.iter().map(|v| v.bounds_f64()).collect::<Option<_>>()?;
-    IMat::enclosing(n, n, &b)
-}
-
 /// The matrix name under which congruences refer to `∇²L_λ` over the Krawczyk box.
 pub const HESSIAN: &str = "hessian(W1.stationary)";
-
-/// A short rational near `x` (about 12 significant digits), for the shifts of brackets.
-pub(crate) fn short(x: f64) -> Option<Q> {
-    let q = q_from_f64(x)?;
-    Some(crate::arith::ratinterval::round_rel(&q, 40, false))
-}
-
-/// Counts eigenvalues below `t` (an exact rational, used in binary64 by the engine; the kernel
-/// checks the congruence at the exact `t`).
-pub(crate) fn count_at(a: &IMat, t: &Q) -> Option<InertiaCount> {
-    linalg::count_eigenvalues_below(a, q_to_f64(t), None).ok()
-}
-
-/// Brackets eigenvalue number `index` (from 1, ascending) of `a` near the estimate `est`: shifts
-/// `est ∓ w` with `w` growing until the congruences decide; returns the two shifts and counts.
-pub(crate) fn bracket(
-    a: &IMat,
-    index: usize,
-    est: f64,
-    scale: f64,
-) -> Option<(Q, InertiaCount, Q, InertiaCount)> {
-    let mut w = scale * 1e-7;
-    for _ in 0..12 {
-        if let (Some(lo), Some(hi)) = (short(est - w), short(est + w)) {
-            if let (Some(cl), Some(ch)) = (count_at(a, &lo), count_at(a, &hi)) {
-                if cl.below < index && ch.below >= index {
-                    return Some((lo, cl, hi, ch));
-                }
-            }
-        }
-        w *= 8.0;
-    }
-    None
-}
 
 impl Task for NetworkTask<'_> {
     type Output = ClaimGroup;
