@@ -376,6 +376,9 @@ pub enum Witness {
         estimate: String,
         confidence: String,
     },
+    /// An exact point (e.g. a rational `U`, row-major, or a shift `t`) at which the kernel
+    /// re-evaluates the claim's formula exactly.
+    Point { point: Vec<String> },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -632,6 +635,7 @@ fn check_witness(w: &str, witness: &Witness) -> Result<(), String> {
             check_num(&format!("{w}.estimate"), estimate)?;
             check_num(&format!("{w}.confidence"), confidence)?;
         }
+        Witness::Point { point } => check_nums(&format!("{w}.point"), point)?,
     }
     Ok(())
 }

@@ -15,6 +15,7 @@
 //! [`RatInterval`]: crate::arith::RatInterval
 //! [`Poly`]: crate::arith::Poly
 
+mod bradley_terry;
 mod checks;
 mod deep_mf;
 mod matrix;
@@ -89,6 +90,7 @@ pub fn check(cert: &Certificate) -> Result<Report, Malformed> {
         "spectrum" => spectrum::check(cert)?,
         "weight-decay-eos" => weight_decay::check(cert)?,
         "pl-asymptotic-rate" => pl_rate::check(cert)?,
+        "bradley-terry-metric" => bradley_terry::check(cert)?,
         other => {
             return Err(Malformed(format!(
                 "theorem `{other}` is not known to this kernel"

@@ -6,6 +6,7 @@
 //! not a result: the kernel may evaluate it because it defines what is claimed. Nothing in this
 //! layer searches, rounds or decides; it depends on `arith` only.
 
+pub mod bradley_terry;
 pub mod deep_mf;
 pub mod mlp;
 pub mod pl_rate;

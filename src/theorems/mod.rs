@@ -1,5 +1,6 @@
 //! One module per paper: the statement, the instance schema, and the certifier.
 
+pub mod bradley_terry;
 pub mod deep_mf;
 pub mod instance;
 pub mod pl_rate;
@@ -55,6 +56,7 @@ pub fn registry() -> Vec<&'static dyn Theorem> {
         &two_factor::TwoFactorTransformer,
         &weight_decay::WeightDecayEos,
         &pl_rate::PlAsymptoticRate,
+        &bradley_terry::BradleyTerryMetric,
     ]
 }
 

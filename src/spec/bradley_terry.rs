@@ -1,0 +1,237 @@
+//! Paper 3 (`bradley-terry-metric`): triplet data, the Bradley–Terry logistic loss and the spectral
+//! matrix, written once over the scalar traits (theorems.md, Paper 3 (b)).
+//!
+//! A triplet `t = (i, j, k)` with label `y_t = ±1` has the design matrix
+//! `A_t = p pᵀ − q qᵀ`, `p = x_i − x_k`, `q = x_i − x_j`; for `U ∈ R^{d×r}` (row-major) the score is
+//! `⟨UUᵀ, A_t⟩ = ‖Uᵀp‖² − ‖Uᵀq‖²` and the loss `ℓ(U) = (1/n) Σ_t ln(1 + exp(−y_t ⟨UUᵀ, A_t⟩))`.
+
+use super::random::SplitMix64;
+use crate::arith::exact::{q_from_f64, Q};
+use crate::arith::{q_int, Elementary, Ring};
+use num_traits::Zero;
+
+/// One labelled triplet query: "is item `i` closer to `j` (`y = +1`) or to `k` (`y = −1`)?".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Triplet {
+    pub i: usize,
+    pub j: usize,
+    pub k: usize,
+    pub y: i8,
+}
+
+/// Items (`m×d`, row-major, exact) and labelled triplets.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Data {
+    pub dim: usize,
+    pub items: Vec<Q>,
+    pub triplets: Vec<Triplet>,
+}
+
+/// Draws an instance as `p3_gd.py` does (primitive 7): `m·d` normals item after item, then per
+/// triplet three uniforms `⌊m u⌋` redrawn together until pairwise distinct, and one uniform `u`
+/// with `y = +1` iff `u < σ(⟨M*, A_t⟩)`, all in binary64. `truth` is `M*` (`d×d`, row-major).
+/// The result is data, fixed afterwards: nothing certified depends on the rounding of this draw.
+pub fn generate(dim: usize, truth: &[f64], items: usize, triplets: usize, seed: u64) -> Data {
+    let mut rng = SplitMix64(seed);
+    let x: Vec<f64> = (0..items * dim).map(|_| rng.normal_f64()).collect();
+    let mut out = Vec::with_capacity(triplets);
+    for _ in 0..triplets {
+        let (i, j, k) = loop {
+            let (i, j, k) = (rng.index(items), rng.index(items), rng.index(items));
+            if i != j && j != k && i != k {
+                break (i, j, k);
+            }
+        };
+        let p: Vec<f64> = (0..dim).map(|a| x[i * dim + a] - x[k * dim + a]).collect();
+        let q: Vec<f64> = (0..dim).map(|a| x[i * dim + a] - x[j * dim + a]).collect();
+        let mut s = 0.0;
+        for a in 0..dim {
+            for b in 0..dim {
+                s += truth[a * dim + b] * (p[a] * p[b] - q[a] * q[b]);
+            }
+        }
+        let y = if rng.uniform_f64() < 1.0 / (1.0 + (-s).exp()) {
+            1
+        } else {
+            -1
+        };
+        out.push(Triplet { i, j, k, y });
+    }
+    Data {
+        dim,
+        items: x
+            .iter()
+            .map(|v| q_from_f64(*v).unwrap_or_default())
+            .collect(),
+        triplets: out,
+    }
+}
+
+impl Data {
+    pub fn n(&self) -> usize {
+        self.triplets.len()
+    }
+
+    /// `(p, q)` of triplet `t`, exactly.
+    pub fn arms(&self, t: &Triplet) -> (Vec<Q>, Vec<Q>) {
+        let d = self.dim;
+        let x = |a: usize, b: usize| &self.items[a * d + b];
+        (
+            (0..d).map(|a| x(t.i, a) - x(t.k, a)).collect(),
+            (0..d).map(|a| x(t.i, a) - x(t.j, a)).collect(),
+        )
+    }
+
+    /// Every triplet's arms, exactly.
+    pub fn all_arms(&self) -> Vec<(Vec<Q>, Vec<Q>)> {
+        self.triplets.iter().map(|t| self.arms(t)).collect()
+    }
+
+    /// `⟨M, A_t⟩ = pᵀMp − qᵀMq` for each triplet, exactly (`m` is `d×d`, row-major).
+    pub fn inner_products(&self, m: &[Q]) -> Vec<Q> {
+        let d = self.dim;
+        let quad = |v: &[Q]| {
+            let mut s = Q::zero();
+            for a in 0..d {
+                for b in 0..d {
+                    s += &m[a * d + b] * &v[a] * &v[b];
+                }
+            }
+            s
+        };
+        self.all_arms()
+            .iter()
+            .map(|(p, q)| quad(p) - quad(q))
+            .collect()
+    }
+
+    /// `(1/(6n)) Σ_t y_t A_t`, exactly (`d×d`, row-major): the spectral-initialisation matrix.
+    pub fn spectral_matrix(&self) -> Vec<Q> {
+        let d = self.dim;
+        let mut s = vec![Q::zero(); d * d];
+        for (t, (p, q)) in self.triplets.iter().zip(self.all_arms()) {
+            let y = q_int(t.y as i64);
+            for a in 0..d {
+                for b in 0..d {
+                    s[a * d + b] += &y * (&p[a] * &p[b] - &q[a] * &q[b]);
+                }
+            }
+        }
+        let scale = Q::new(1.into(), (6 * self.n()).into());
+        s.into_iter().map(|v| v * &scale).collect()
+    }
+}
+
+/// `⟨UUᵀ, A⟩ = ‖Uᵀp‖² − ‖Uᵀq‖²` for `U` (`d×r`, row-major) and arms converted to the arithmetic.
+pub fn score<T: Ring>(u: &[T], r: usize, p: &[T], q: &[T]) -> T {
+    let mut s = u[0].int(0);
+    for c in 0..r {
+        let (mut up, mut uq) = (u[0].int(0), u[0].int(0));
+        for a in 0..p.len() {
+            up = up + &(u[a * r + c].clone() * &p[a]);
+            uq = uq + &(u[a * r + c].clone() * &q[a]);
+        }
+        s = s + &up.sqr() - &uq.sqr();
+    }
+    s
+}
+
+/// The empirical loss `ℓ(U) = (1/n) Σ_t ln(1 + exp(−y_t ⟨UUᵀ, A_t⟩))` with the arms of the data.
+#[derive(Clone, Debug)]
+pub struct BtLoss {
+    pub dim: usize,
+    pub rank: usize,
+    pub arms: Vec<(Vec<Q>, Vec<Q>)>,
+    pub labels: Vec<i8>,
+}
+
+impl BtLoss {
+    pub fn new(data: &Data, rank: usize) -> Self {
+        BtLoss {
+            dim: data.dim,
+            rank,
+            arms: data.all_arms(),
+            labels: data.triplets.iter().map(|t| t.y).collect(),
+        }
+    }
+
+    /// The number of parameters, `d·r`.
+    pub fn dim(&self) -> usize {
+        self.dim * self.rank
+    }
+
+    /// The arms in the arithmetic of `unit`, for repeated evaluations.
+    pub fn arms_in<T: Ring>(&self, unit: &T) -> Vec<(Vec<T>, Vec<T>)> {
+        self.arms
+            .iter()
+            .map(|(p, q)| {
+                (
+                    p.iter().map(|v| unit.constant(v)).collect(),
+                    q.iter().map(|v| unit.constant(v)).collect(),
+                )
+            })
+            .collect()
+    }
+
+    /// `ℓ(U)` with arms already converted by [`Self::arms_in`].
+    pub fn value_with<T: Elementary>(&self, arms: &[(Vec<T>, Vec<T>)], u: &[T]) -> T {
+        let one = u[0].int(1);
+        let mut sum = u[0].int(0);
+        for ((p, q), y) in arms.iter().zip(&self.labels) {
+            let s = score(u, self.rank, p, q);
+            let z = if *y > 0 { -s } else { s };
+            sum = sum + &(z.exp() + &one).ln();
+        }
+        sum * &u[0].constant(&Q::new(1.into(), (self.labels.len() as i64).into()))
+    }
+
+    /// `ℓ(U)` in the arithmetic of `u`.
+    pub fn value<T: Elementary>(&self, u: &[T]) -> T {
+        let arms = self.arms_in(&u[0]);
+        self.value_with(&arms, u)
+    }
+}
+
+/// `min_t y_t ⟨UUᵀ, A_t⟩` for a rational `U`, exactly: positive means that `U` separates the labels.
+pub fn min_margin(data: &Data, u: &[Q], rank: usize) -> Option<Q> {
+    data.triplets
+        .iter()
+        .zip(data.all_arms())
+        .map(|(t, (p, q))| score(u, rank, &p, &q) * q_int(t.y as i64))
+        .min()
+}
+
+/// `t·A − B` for square matrices of the same size.
+pub fn scaled_minus(t: &Q, a: &[Q], b: &[Q]) -> Vec<Q> {
+    a.iter().zip(b).map(|(x, y)| t * x - y).collect()
+}
+
+/// The determinant of a square rational matrix (`n×n`, row-major), by exact elimination.
+pub fn determinant(m: &[Q], n: usize) -> Q {
+    let mut a = m.to_vec();
+    let mut det = q_int(1);
+    for c in 0..n {
+        let Some(p) = (c..n).find(|&r| !a[r * n + c].is_zero()) else {
+            return Q::zero();
+        };
+        if p != c {
+            for k in 0..n {
+                a.swap(p * n + k, c * n + k);
+            }
+            det = -det;
+        }
+        let piv = a[c * n + c].clone();
+        det *= &piv;
+        for r in c + 1..n {
+            let f = &a[r * n + c] / &piv;
+            if f.is_zero() {
+                continue;
+            }
+            for k in c..n {
+                let v = &f * &a[c * n + k];
+                a[r * n + k] -= v;
+            }
+        }
+    }
+    det
+}
