@@ -6,15 +6,20 @@
 //! exactly: the label agreement, the spectral matrix `(1/(6n)) Σ y_t A_t` (whose congruence
 //! witnesses are re-checked in exact arithmetic), and the separating `U`'s margins.
 
-use super::checks::{conclude, param, q, Expect};
+use super::checks::{bits_of, conclude, interval, param, q, show, Expect};
 use super::matrix::{congruence_counts, KMat};
 use super::{ClaimCheck, Malformed};
 use crate::arith::exact::{format_exact, Q};
-use crate::arith::{q_int, Elementary, RatInterval, Ring};
+use crate::arith::{
+    q_int, Elementary, Enclosure, FirstOrder, MpfrInterval, RatInterval, Ring, SecondOrder,
+};
 use crate::certificate::{Certificate, Claim, Role, Verdict, Witness};
-use crate::spec::bradley_terry::{determinant, min_margin, scaled_minus, Data, Triplet};
+use crate::spec::bradley_terry::{
+    determinant, distance_to, local_rate, min_margin, scaled_minus, BtLoss, Data, Triplet,
+};
 use crate::spec::deep_mf::{is_psd, spectral_norm_at_most};
 use num_traits::{Signed, Zero};
+use std::cell::OnceCell;
 
 /// Limits of what the kernel re-checks (the certifier's limits).
 const MAX_DIM: usize = 32;
@@ -28,7 +33,22 @@ struct Ctx<'a> {
     truth: Vec<Q>,
     estimate: Option<Vec<Q>>,
     data: Option<Data>,
+    rank: usize,
+    spectral: OnceCell<Vec<Q>>,
+    stationary: OnceCell<Result<Verified, String>>,
 }
+
+/// What the kernel has verified of the empirical minimiser.
+struct Verified {
+    tight: Vec<RatInterval>,
+    loss: RatInterval,
+    /// `∇²ℓ` over the whole Krawczyk box.
+    hessian: KMat,
+}
+
+/// The names of the matrices congruence witnesses refer to.
+const SPECTRAL: &str = "spectral";
+const HESSIAN: &str = "hessian(S1.stationary)";
 
 fn malformed(m: impl Into<String>) -> Malformed {
     Malformed(m.into())
@@ -120,6 +140,20 @@ pub fn check(cert: &Certificate) -> Result<Vec<ClaimCheck>, Malformed> {
         estimate: symmetric(cert, "estimate", Some(d))?,
         data: data(cert, d)?,
         truth,
+        rank: match cert.instance.params.get("rank") {
+            None => 1,
+            Some(r) => match r.parse::<usize>() {
+                Ok(r) if (1..=MAX_RANK.min(d)).contains(&r) => r,
+                _ => {
+                    return Err(malformed(format!(
+                        "instance parameter `rank` = {r} is not in 1..={}",
+                        MAX_RANK.min(d)
+                    )))
+                }
+            },
+        },
+        spectral: OnceCell::new(),
+        stationary: OnceCell::new(),
     };
     let mut out: Vec<ClaimCheck> = cert
         .claims
@@ -146,8 +180,24 @@ pub fn check(cert: &Certificate) -> Result<Vec<ClaimCheck>, Malformed> {
             }
         }
     }
+    let init: Vec<String> = (1..=ctx.rank)
+        .map(|k| format!("init.eigenvalue.{k}"))
+        .collect();
     if ctx.data.is_some() {
         required.push("data.agreement");
+        required.extend(init.iter().map(String::as_str));
+        if cert.claim("H.minimiser").is_none() {
+            required.push("S1.stationary");
+            if ctx.rank == 1 {
+                required.extend([
+                    "S1.hessian_pd",
+                    "S1.hessian_min",
+                    "S1.hessian_max",
+                    "S1.local_rate",
+                    "S1.distance",
+                ]);
+            }
+        }
     }
     for id in required {
         if cert.claim(id).is_none() {
@@ -320,12 +370,352 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
                 },
             )
         }
-        other => {
-            let _ = (
-                min_margin,
-                congruence_counts as fn(&KMat, &Q, &[usize], &[Q], &str, bool) -> _,
-            );
-            Err(format!("claim `{other}` is not part of this theorem"))
+        "data.agreement" => {
+            let data = ctx.data.as_ref().ok_or("the instance has no data")?;
+            let ip = data.inner_products(&ctx.truth);
+            let agree = data
+                .triplets
+                .iter()
+                .zip(&ip)
+                .filter(|(t, v)| q_int(t.y as i64) * *v > Q::zero())
+                .count();
+            let frac = Q::new((agree as i64).into(), (data.n() as i64).into());
+            fixed(
+                c,
+                Role::Conclusion,
+                Some(&frac),
+                true,
+                "label agreement with sign⟨M*, A_t⟩ (exact)",
+            )
         }
+        id if id.starts_with("init.eigenvalue.") => {
+            let k: usize = id["init.eigenvalue.".len()..]
+                .parse()
+                .map_err(|_| "not an eigenvalue number".to_string())?;
+            if k == 0 || k > ctx.rank {
+                return Err(format!(
+                    "eigenvalue {k} is not among the top r = {}",
+                    ctx.rank
+                ));
+            }
+            let (lo, hi) = bracket(ctx, c, d + 1 - k, SPECTRAL)?;
+            conclude(
+                c,
+                Expect {
+                    role: Role::Conclusion,
+                    bound: None,
+                    computed: Some(RatInterval::new(lo, hi, 64)),
+                    what: format!("eigenvalue {k} of the exact spectral matrix (congruences)"),
+                },
+            )
+        }
+        "H.minimiser" => {
+            let data = ctx.data.as_ref().ok_or("the instance has no data")?;
+            let Witness::Point { point } = &c.witness else {
+                return Err("expected the separating U as a point witness".into());
+            };
+            if point.len() != d * ctx.rank {
+                return Err(format!("U needs {} entries", d * ctx.rank));
+            }
+            let u: Vec<Q> = point.iter().map(|s| q(s, "U")).collect::<Result<_, _>>()?;
+            let margin = min_margin(data, &u, ctx.rank).ok_or("no triplet")?;
+            // Only a positive margin proves anything (that no minimiser exists).
+            if c.verdict == Verdict::Certified {
+                return Err("a single U cannot certify that a minimiser exists".into());
+            }
+            conclude(
+                c,
+                Expect {
+                    role: Role::Hypothesis,
+                    bound: Some(("<=", Q::zero(), Q::zero())),
+                    computed: Some(RatInterval::point(margin, 64)),
+                    what: "min_t y_t⟨UUᵀ, A_t⟩ (exact)".into(),
+                },
+            )
+        }
+        "S1.stationary" => {
+            let v = stationary(ctx)?;
+            conclude(
+                c,
+                Expect {
+                    role: Role::Conclusion,
+                    bound: None,
+                    computed: Some(v.loss.clone()),
+                    what: "Krawczyk re-run; ℓ over the box".into(),
+                },
+            )
+        }
+        "S1.hessian_pd" => {
+            let (t, below) = congruence(ctx, &c.witness, HESSIAN)?;
+            if !t.is_zero() {
+                return Err("the congruence must be at t = 0".into());
+            }
+            conclude(
+                c,
+                Expect {
+                    role: Role::Hypothesis,
+                    bound: Some(("=", Q::zero(), Q::zero())),
+                    computed: Some(RatInterval::point(q_int(below as i64), 64)),
+                    what: "eigenvalues of ∇²ℓ below 0 over the box (congruence)".into(),
+                },
+            )
+        }
+        "S1.hessian_min" | "S1.hessian_max" => {
+            let n = d * ctx.rank;
+            let (index, bound) = if c.id == "S1.hessian_min" {
+                (1, Some((">", Q::zero(), Q::zero())))
+            } else {
+                (n, None)
+            };
+            let (lo, hi) = bracket(ctx, c, index, HESSIAN)?;
+            conclude(
+                c,
+                Expect {
+                    role: Role::Conclusion,
+                    bound,
+                    computed: Some(RatInterval::new(lo, hi, 64)),
+                    what: format!("eigenvalue {index} of ∇²ℓ over the box (congruences)"),
+                },
+            )
+        }
+        "S1.local_rate" => {
+            let n = d * ctx.rank;
+            let mu = bracket(
+                ctx,
+                ctx.cert
+                    .claim("S1.hessian_min")
+                    .ok_or("S1.hessian_min is missing")?,
+                1,
+                HESSIAN,
+            )?;
+            let l = bracket(
+                ctx,
+                ctx.cert
+                    .claim("S1.hessian_max")
+                    .ok_or("S1.hessian_max is missing")?,
+                n,
+                HESSIAN,
+            )?;
+            let eta = param_of(ctx, "eta")?;
+            let (a, b) = local_rate(&eta, (&mu.0, &mu.1), (&l.0, &l.1));
+            conclude(
+                c,
+                Expect {
+                    role: Role::Conclusion,
+                    bound: Some(("<", q_int(1), q_int(1))),
+                    computed: Some(RatInterval::new(a, b, 64)),
+                    what: "max(|1 − ημ_h|, |1 − ηL_h|) from the brackets".into(),
+                },
+            )
+        }
+        "S1.distance" => {
+            let v = stationary(ctx)?;
+            conclude(
+                c,
+                Expect {
+                    role: Role::Conclusion,
+                    bound: None,
+                    computed: Some(distance_to(&v.tight, ctx.rank, &ctx.truth)),
+                    what: "‖ÛÛᵀ − M*‖_F over the tight box".into(),
+                },
+            )
+        }
+        other => Err(format!("claim `{other}` is not part of this theorem")),
+    }
+}
+
+/// The exact spectral matrix `(1/(6n)) Σ y_t A_t` (cached).
+fn spectral<'a>(ctx: &'a Ctx<'_>) -> Result<&'a Vec<Q>, String> {
+    let data = ctx.data.as_ref().ok_or("the instance has no data")?;
+    Ok(ctx.spectral.get_or_init(|| data.spectral_matrix()))
+}
+
+/// The shift and the count below it of a congruence witness of the matrix `name`.
+fn congruence(ctx: &Ctx<'_>, w: &Witness, name: &str) -> Result<(Q, usize), String> {
+    let Witness::Congruence {
+        matrix,
+        t,
+        perm,
+        factor,
+        factor_kind,
+        method,
+    } = w
+    else {
+        return Err("expected a congruence witness".into());
+    };
+    if matrix != name {
+        return Err(format!("congruence of `{matrix}`, expected `{name}`"));
+    }
+    if method != "mpfr:128" {
+        return Err(format!("method `{method}`, expected mpfr:128"));
+    }
+    let t = q(t, "t")?;
+    let x: Vec<Q> = factor
+        .iter()
+        .map(|s| q(s, "factor"))
+        .collect::<Result<_, _>>()?;
+    let (below, _) = if name == SPECTRAL {
+        let d = ctx.d;
+        congruence_counts(
+            &KMat::exact(d, d, spectral(ctx)?.clone()),
+            &t,
+            perm,
+            &x,
+            factor_kind,
+            true,
+        )?
+    } else {
+        congruence_counts(&stationary(ctx)?.hessian, &t, perm, &x, factor_kind, false)?
+    };
+    Ok((t, below))
+}
+
+/// `λ_index ∈ (t_lo, t_hi)` (ascending, from 1) of the matrix `name` from a bracket witness.
+fn bracket(ctx: &Ctx<'_>, c: &Claim, index: usize, name: &str) -> Result<(Q, Q), String> {
+    let Witness::Bracket {
+        index: i,
+        lower,
+        upper,
+    } = &c.witness
+    else {
+        return Err(format!("{} has no bracket witness", c.id));
+    };
+    if *i != index {
+        return Err(format!(
+            "{} brackets eigenvalue {i}, expected {index}",
+            c.id
+        ));
+    }
+    let (lo, below_lo) = congruence(ctx, lower, name)?;
+    let (hi, below_hi) = congruence(ctx, upper, name)?;
+    if !(below_lo < index && below_hi >= index) {
+        return Err(format!(
+            "{below_lo} eigenvalues below {}, {below_hi} below {}: no bracket of eigenvalue {index}",
+            format_exact(&lo),
+            format_exact(&hi)
+        ));
+    }
+    Ok((lo, hi))
+}
+
+/// Re-runs the Krawczyk test of `S1.stationary` (cached).
+fn stationary<'a>(ctx: &'a Ctx<'_>) -> Result<&'a Verified, String> {
+    ctx.stationary
+        .get_or_init(|| verify_stationary(ctx))
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// `K(X) = m − C∇ℓ(m) + (I − C∇²ℓ(X))(X − m) ⊂ int X`, and `K(X)` inside the recorded tight box.
+/// The loss sums thousands of logistic terms, too slow for exact rationals: the kernel evaluates
+/// it, its gradient at `m` and its Hessian over `X` in its own MPFR intervals (outward rounding,
+/// the claim's precision plus 64 bits); everything after is the same interval arithmetic.
+fn verify_stationary(ctx: &Ctx<'_>) -> Result<Verified, String> {
+    let data = ctx.data.as_ref().ok_or("the instance has no data")?;
+    let c = ctx
+        .cert
+        .claim("S1.stationary")
+        .ok_or("S1.stationary is missing")?;
+    let Witness::Stationary {
+        loss,
+        center,
+        radius,
+        tight,
+        preconditioner,
+    } = &c.witness
+    else {
+        return Err("S1.stationary has no stationary-point witness".into());
+    };
+    if loss != "bradley_terry" {
+        return Err(format!("loss `{loss}`, expected `bradley_terry`"));
+    }
+    let obj = BtLoss::new(data, ctx.rank);
+    let n = obj.dim();
+    if center.len() != n || radius.len() != n || tight.len() != n || preconditioner.len() != n * n {
+        return Err(format!(
+            "the witness needs {n} coordinates and an {n}x{n} preconditioner"
+        ));
+    }
+    let bits = bits_of(c);
+    let parse = |v: &[String], what: &str| -> Result<Vec<Q>, String> {
+        v.iter().map(|s| q(s, what)).collect()
+    };
+    let (m, r, cm) = (
+        parse(center, "center")?,
+        parse(radius, "radius")?,
+        parse(preconditioner, "preconditioner")?,
+    );
+    if r.iter().any(|x| !x.is_positive()) {
+        return Err("every radius must be positive".into());
+    }
+    let pt = |v: &Q| MpfrInterval::from_q(bits, v, v);
+    let m_i: Vec<MpfrInterval> = m.iter().map(pt).collect();
+    let g = obj.value(&FirstOrder::seed(&m_i)).gradient(n);
+    let x: Vec<MpfrInterval> = m
+        .iter()
+        .zip(&r)
+        .map(|(mi, ri)| MpfrInterval::from_q(bits, &(mi - ri), &(mi + ri)))
+        .collect();
+    let over_box = obj.value(&SecondOrder::seed(&x));
+    let h = over_box.hessian(n);
+    let tight_box: Vec<RatInterval> = tight
+        .iter()
+        .enumerate()
+        .map(|(i, e)| interval(e, bits, &format!("tight[{i}]")))
+        .collect::<Result<_, _>>()?;
+    for i in 0..n {
+        let mut k = m_i[i].clone();
+        for j in 0..n {
+            k = k - &(pt(&cm[i * n + j]) * &g[j]);
+        }
+        for l in 0..n {
+            let mut a = if i == l {
+                pt(&q_int(1))
+            } else {
+                pt(&Q::zero())
+            };
+            for j in 0..n {
+                a = a - &(pt(&cm[i * n + j]) * &h[j * n + l]);
+            }
+            k = k + &(a * &(x[l].clone() - &m_i[l]));
+        }
+        if !k.interior(&x[i]) {
+            return Err(format!(
+                "coordinate {i}: K(X) = {} is not in the interior of X",
+                show_any(&k)
+            ));
+        }
+        let (kl, kh) = k.bounds().ok_or("unbounded K(X)")?;
+        let (tl, th) = tight_box[i].bounds().ok_or("unbounded tight box")?;
+        let (xl, xh) = x[i].bounds().ok_or("unbounded box")?;
+        if !(tl <= kl && kh <= th && xl <= tl && th <= xh) {
+            return Err(format!(
+                "coordinate {i}: the tight box {} does not hold K(X) = {} or leaves X",
+                show(&tight_box[i]),
+                show_any(&k)
+            ));
+        }
+    }
+    let hb: Vec<(Q, Q)> = h
+        .iter()
+        .map(|e| {
+            e.bounds()
+                .ok_or_else(|| "an unbounded Hessian entry".to_string())
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Verified {
+        tight: tight_box,
+        loss: {
+            let (lo, hi) = over_box.v.bounds().ok_or("unbounded loss")?;
+            RatInterval::new(lo, hi, bits)
+        },
+        hessian: KMat::of_intervals(n, n, &hb),
+    })
+}
+
+fn show_any<S: Enclosure>(x: &S) -> String {
+    match x.bounds() {
+        Some((a, b)) => crate::certificate::display_interval(&a, &b, 8),
+        None => "unbounded".into(),
     }
 }

@@ -235,3 +235,37 @@ pub fn determinant(m: &[Q], n: usize) -> Q {
     }
     det
 }
+
+/// `‖UUᵀ − M‖_F` for `U` (`d×r`).
+pub fn distance_to<S: Elementary>(u: &[S], r: usize, m: &[Q]) -> S {
+    let d = u.len() / r;
+    let mut s = u[0].int(0);
+    for a in 0..d {
+        for b in 0..d {
+            let mut x = u[0].constant(&m[a * d + b]) * &u[0].int(-1);
+            for c in 0..r {
+                x = x + &(u[a * r + c].clone() * &u[b * r + c]);
+            }
+            s = s + &x.sqr();
+        }
+    }
+    s.sqrt()
+}
+
+/// `max(|1 − ημ|, |1 − ηL|)` over `μ ∈ [μ_lo, μ_hi]`, `L ∈ [L_lo, L_hi]`, as an exact interval.
+pub fn local_rate(eta: &Q, mu: (&Q, &Q), l: (&Q, &Q)) -> (Q, Q) {
+    let one = q_int(1);
+    let abs_range = |a: Q, b: Q| -> (Q, Q) {
+        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+        if lo >= Q::zero() {
+            (lo, hi)
+        } else if hi <= Q::zero() {
+            (-hi, -lo)
+        } else {
+            (Q::zero(), if -lo.clone() > hi { -lo } else { hi })
+        }
+    };
+    let (a_lo, a_hi) = abs_range(&one - eta * mu.0, &one - eta * mu.1);
+    let (b_lo, b_hi) = abs_range(&one - eta * l.0, &one - eta * l.1);
+    (a_lo.max(b_lo), a_hi.max(b_hi))
+}

@@ -15,13 +15,19 @@
 //!   and `‖ÛÛᵀ − M*‖_F`.
 
 use super::instance::{InputError, Kind, ParamSpec, Params};
-use super::{claim, exact_claim, fmt_q, publish, ClaimGroup, RunOptions, Theorem};
+use super::weight_decay::{bracket, congruence_witness, count_at, enclosing_imat};
+use super::{
+    bound_q, box_encl, claim, escalate, exact_claim, fmt_q, publish, undecided_all, uses,
+    ClaimGroup, RunOptions, Theorem,
+};
 use crate::arith::exact::{format_exact, q_from_f64, q_to_f64, Q};
-use crate::arith::{q_int, Arith, Elementary, Enclosure, RatInterval, Ring};
+use crate::arith::{q_int, Arith, Elementary, FirstOrder, RatInterval, Ring};
 use crate::certificate::{Claim, MatrixRecord, Role, Witness};
-use crate::linalg::{self, InertiaCount, QMat};
+use crate::linalg::{self, QMat};
+use crate::methods::escalation::Task;
+use crate::methods::stationary::{newton, prove_stationary_point, StationaryPoint};
 use crate::spec::bradley_terry::{
-    determinant, generate, min_margin, scaled_minus, BtLoss, Data, Triplet,
+    determinant, distance_to, generate, local_rate, min_margin, scaled_minus, BtLoss, Data, Triplet,
 };
 use crate::spec::deep_mf::{is_psd, spectral_norm_at_most};
 use num_traits::{Signed, Zero};
@@ -565,18 +571,387 @@ fn fairness_claims(inst: &Inst, est: &QMat) -> Vec<Claim> {
 }
 
 fn data_claims(inst: &Inst, data: &Data) -> Vec<Claim> {
-    let _ = inst;
-    let _ = data;
-    vec![]
+    let n = data.n();
+    let ip = data.inner_products(&inst.truth.data);
+    let agree = data
+        .triplets
+        .iter()
+        .zip(&ip)
+        .filter(|(t, s)| q_int(t.y as i64) * *s > Q::zero())
+        .count();
+    let frac = Q::new((agree as i64).into(), (n as i64).into());
+    vec![exact_claim(
+        "data.agreement",
+        Role::Conclusion,
+        format!("the fraction of the {n} labels with y_t⟨M*, A_t⟩ > 0 ({agree} of {n}; exact)"),
+        Some(&frac),
+        None,
+        true,
+    )]
+}
+
+/// The spectral start `U_0`: the top-r eigenvectors of `(1/(6n)) Σ y_t A_t` scaled by the square
+/// roots of their eigenvalues (clipped at 0), each column's largest entry positive; with the
+/// brackets of those eigenvalues (claims `init.eigenvalue.k`).
+fn spectral_start(data: &Data, rank: usize) -> (Vec<f64>, Vec<Claim>) {
+    let d = data.dim;
+    let a = linalg::enclose(&QMat::new(d, d, data.spectral_matrix()));
+    let mid = faer::Mat::from_fn(d, d, |i, j| a.mid[(i, j)]);
+    let Ok((lam, v)) = linalg::eig::approximate_eigen(&mid) else {
+        return (vec![0.0; d * rank], vec![]);
+    };
+    let scale = lam.iter().fold(0.0f64, |m, x| m.max(x.abs())).max(1e-300);
+    let mut u0 = vec![0.0; d * rank];
+    let mut out = vec![];
+    for c in 0..rank {
+        let col = d - 1 - c;
+        let big = (0..d)
+            .max_by(|&x, &y| v[(x, col)].abs().total_cmp(&v[(y, col)].abs()))
+            .unwrap_or(0);
+        let sign = if v[(big, col)] < 0.0 { -1.0 } else { 1.0 };
+        for i in 0..d {
+            u0[i * rank + c] = sign * v[(i, col)] * lam[col].max(0.0).sqrt();
+        }
+        let index = col + 1;
+        let id = format!("init.eigenvalue.{}", c + 1);
+        let stmt = format!(
+            "eigenvalue {} (from the top) of the spectral matrix (1/(6n)) Σ_t y_t A_t (exact matrix; inertia bracket)",
+            c + 1
+        );
+        out.push(match bracket(&a, index, lam[col], scale) {
+            Some((lo, cl, hi, ch)) => {
+                let mut cm = claim(
+                    &id,
+                    Role::Conclusion,
+                    stmt,
+                    Some((lo.clone(), hi.clone())),
+                    None,
+                    "exact",
+                    Witness::Bracket {
+                        index,
+                        lower: Box::new(congruence_witness(SPECTRAL, &lo, &cl)),
+                        upper: Box::new(congruence_witness(SPECTRAL, &hi, &ch)),
+                    },
+                );
+                cm.note = Some(format!(
+                    "U_0 column {} (estimate) = {:?}",
+                    c + 1,
+                    (0..d)
+                        .map(|i| format!("{:.5}", u0[i * rank + c]))
+                        .collect::<Vec<_>>()
+                ));
+                cm
+            }
+            None => claim(
+                &id,
+                Role::Conclusion,
+                stmt,
+                None,
+                None,
+                "exact",
+                Witness::None,
+            ),
+        });
+    }
+    (u0, out)
+}
+
+/// `steps` GD steps `U ← U − η∇ℓ(U)` in binary64 (an estimate), returning every iterate.
+fn gd_f64(loss: &BtLoss, u0: &[f64], eta: f64, steps: usize) -> Vec<Vec<f64>> {
+    let cst = |v: &f64| FirstOrder { v: *v, g: vec![] };
+    let lift: Vec<(Vec<FirstOrder<f64>>, Vec<FirstOrder<f64>>)> = loss
+        .arms_in(&0.0f64)
+        .iter()
+        .map(|(p, q)| (p.iter().map(cst).collect(), q.iter().map(cst).collect()))
+        .collect();
+    let mut u = u0.to_vec();
+    let mut out = vec![u.clone()];
+    for _ in 0..steps {
+        let x = FirstOrder::seed(&u);
+        let g = loss.value_with(&lift, &x).gradient(u.len());
+        for (ui, gi) in u.iter_mut().zip(&g) {
+            *ui -= eta * gi;
+        }
+        out.push(u.clone());
+    }
+    out
+}
+
+/// A rational near `x` with 40 significant bits.
+fn round40(x: f64) -> Option<Q> {
+    q_from_f64(x).map(|q| crate::arith::ratinterval::round_rel(&q, 40, false))
 }
 
 fn minimiser_claims(inst: &Inst, data: &Data, opts: &RunOptions) -> Vec<Claim> {
-    let _ = (inst, data, opts, min_margin, q_from_f64);
-    let _: Option<(BtLoss, InertiaCount, ClaimGroup)> = None;
-    let _ = linalg::enclose;
-    vec![]
+    let r = inst.rank;
+    let (u0, mut out) = spectral_start(data, r);
+    let loss = BtLoss::new(data, r);
+    let eta = q_to_f64(&inst.eta);
+    let traj = gd_f64(&loss, &u0, eta, inst.gd_steps);
+    let last = &traj[traj.len() - 1];
+    // Separation: a rational U with every margin positive proves that ℓ has no minimiser.
+    if let Some(uq) = last.iter().map(|v| round40(*v)).collect::<Option<Vec<Q>>>() {
+        if let Some(margin) = min_margin(data, &uq, r) {
+            if margin.is_positive() {
+                let mut c = claim(
+                    "H.minimiser",
+                    Role::Hypothesis,
+                    format!(
+                        "ℓ has a minimiser only if no U separates the labels; the witness U (GD iterate {} rounded to rationals) has min_t y_t⟨UUᵀ, A_t⟩ (exact) — positive, so ℓ(cU) → 0 as c → ∞ while ℓ > 0: no minimiser",
+                        inst.gd_steps
+                    ),
+                    Some((margin.clone(), margin)),
+                    bound_q("<=", &Q::zero()),
+                    "exact",
+                    Witness::Point {
+                        point: uq.iter().map(format_exact).collect(),
+                    },
+                );
+                c.arithmetic = "exact".into();
+                out.push(c);
+                return out;
+            }
+        }
+    }
+    if r != 1 {
+        out.push(claim(
+            "S1.stationary",
+            Role::Conclusion,
+            "S1 is certified for r = 1 only in this version (the O(r) gauge of r > 1 needs the gauge-fixed parametrisation)",
+            None,
+            None,
+            &opts.arith.to_string(),
+            Witness::None,
+        ));
+        return out;
+    }
+    let guess = match newton(&loss, last, 50) {
+        Ok(g) => g,
+        Err(e) => {
+            out.extend(
+                undecided_all(
+                    &S1_IDS,
+                    &format!("Newton's method failed: {e}"),
+                    &opts.arith.to_string(),
+                )
+                .0,
+            );
+            return out;
+        }
+    };
+    out.extend(escalate(
+        opts,
+        &S1Task {
+            loss: &loss,
+            guess,
+            truth: &inst.truth,
+            eta: inst.eta.clone(),
+        },
+    ));
+    out
 }
 
-/// `Arith` and `Elementary` are used by the S1 claims.
-#[allow(dead_code)]
-fn _uses<S: Arith + Elementary + Enclosure>(_: &S) {}
+const S1_IDS: [&str; 6] = [
+    "S1.stationary",
+    "S1.hessian_pd",
+    "S1.hessian_min",
+    "S1.hessian_max",
+    "S1.local_rate",
+    "S1.distance",
+];
+
+/// The name of `∇²ℓ` over the Krawczyk box in congruence witnesses.
+pub const HESSIAN: &str = "hessian(S1.stationary)";
+
+struct S1Task<'a> {
+    loss: &'a BtLoss,
+    guess: Vec<f64>,
+    truth: &'a QMat,
+    eta: Q,
+}
+
+impl crate::methods::stationary::Objective for BtLoss {
+    fn dim(&self) -> usize {
+        BtLoss::dim(self)
+    }
+    fn value<T: Elementary>(&self, theta: &[T]) -> T {
+        BtLoss::value(self, theta)
+    }
+}
+
+/// `[lo − w, hi + w] ∩ outer` with `w` the width of `[lo, hi]`: room for the kernel's own
+/// rounding of the Krawczyk operator.
+fn widened<S: Arith>(t: &S, outer: &S) -> Option<S> {
+    let (lo, hi) = t.bounds()?;
+    let (olo, ohi) = outer.bounds()?;
+    let w = (&hi - &lo) + crate::arith::exact::pow2(-900);
+    let lo = if lo.clone() - &w > olo { lo - &w } else { olo };
+    let hi = if hi.clone() + &w < ohi { hi + &w } else { ohi };
+    Some(t.from_bounds(&lo, &hi))
+}
+
+impl Task for S1Task<'_> {
+    type Output = ClaimGroup;
+    fn run<S: Arith>(&self, unit: &S) -> ClaimGroup {
+        let arith = unit.arith_name();
+        let n = self.loss.dim();
+        let p: StationaryPoint<S> = match prove_stationary_point(self.loss, unit, &self.guess) {
+            Ok(p) => p,
+            Err(e) => return undecided_all(&S1_IDS, &format!("Krawczyk: {e}"), &arith),
+        };
+        let x: Vec<S> = p
+            .center
+            .iter()
+            .zip(&p.radius)
+            .map(|(c, r)| unit.from_bounds(&(c - r), &(c + r)))
+            .collect();
+        let Some(tight) = p
+            .tight
+            .iter()
+            .zip(&x)
+            .map(|(t, xi)| widened(t, xi))
+            .collect::<Option<Vec<S>>>()
+        else {
+            return undecided_all(&S1_IDS, "the stationary point is unbounded", &arith);
+        };
+        let Some(tight_e) = box_encl(&tight) else {
+            return undecided_all(&S1_IDS, "the stationary point is unbounded", &arith);
+        };
+        let mut out = vec![claim(
+            "S1.stationary",
+            Role::Conclusion,
+            format!(
+                "∇ℓ has exactly one zero Û in the box center ± {} (Krawczyk, ‖I − C∇²ℓ(X)‖∞ ≈ {:.1e}); ℓ(Û) ∈",
+                crate::certificate::display_interval(&p.radius[0], &p.radius[0], 3),
+                p.contraction
+            ),
+            publish(&p.loss_over_box),
+            None,
+            &arith,
+            Witness::Stationary {
+                loss: "bradley_terry".into(),
+                center: p.center.iter().map(format_exact).collect(),
+                radius: p.radius.iter().map(format_exact).collect(),
+                tight: tight_e,
+                preconditioner: p.preconditioner.iter().map(format_exact).collect(),
+            },
+        )];
+        out[0].note = Some(format!(
+            "centre Û ≈ ({}); the kernel re-runs the test with ℓ, ∇ℓ and ∇²ℓ in its own MPFR intervals (exact rationals are too slow for {} logistic terms)",
+            p.center.iter().map(|v| format!("{:.6}", q_to_f64(v))).collect::<Vec<_>>().join(", "),
+            self.loss.labels.len()
+        ));
+        let Some(h) = enclosing_imat(n, &p.hessian_over_box) else {
+            out.extend(
+                undecided_all(
+                    &S1_IDS[1..],
+                    "the Hessian over the box is unbounded",
+                    &arith,
+                )
+                .0,
+            );
+            return ClaimGroup(out);
+        };
+        out.push(match count_at(&h, &Q::zero()) {
+            Some(c) => {
+                let below = q_int(c.below as i64);
+                claim(
+                    "S1.hessian_pd",
+                    Role::Hypothesis,
+                    "∇²ℓ is positive definite on the whole Krawczyk box: no eigenvalue below 0 (LDLᵀ congruence), so Û is a strict local minimiser",
+                    Some((below.clone(), below)),
+                    bound_q("=", &Q::zero()),
+                    &arith,
+                    congruence_witness(HESSIAN, &Q::zero(), &c),
+                )
+            }
+            None => claim("S1.hessian_pd", Role::Hypothesis, "the LDLᵀ congruence did not decide", None, None, &arith, Witness::None),
+        });
+        let mid = faer::Mat::from_fn(n, n, |i, j| h.mid[(i, j)]);
+        let est = linalg::eig::approximate_eigen(&mid).ok().map(|(v, _)| v);
+        let scale = est
+            .as_ref()
+            .map(|v| v.iter().fold(0.0f64, |m, x| m.max(x.abs())))
+            .unwrap_or(1.0);
+        let mut ends = vec![];
+        for (id, index, what, b) in [
+            (
+                "S1.hessian_min",
+                1,
+                "μ_h = λ_min(∇²ℓ(Û)) (inertia bracket over the box)",
+                bound_q(">", &Q::zero()),
+            ),
+            (
+                "S1.hessian_max",
+                n,
+                "L_h = λ_max(∇²ℓ(Û)) (inertia bracket over the box)",
+                None,
+            ),
+        ] {
+            match est
+                .as_ref()
+                .and_then(|v| bracket(&h, index, v[index - 1], scale))
+            {
+                Some((lo, cl, hi, ch)) => {
+                    ends.push((lo.clone(), hi.clone()));
+                    out.push(claim(
+                        id,
+                        Role::Conclusion,
+                        what,
+                        Some((lo.clone(), hi.clone())),
+                        b,
+                        &arith,
+                        Witness::Bracket {
+                            index,
+                            lower: Box::new(congruence_witness(HESSIAN, &lo, &cl)),
+                            upper: Box::new(congruence_witness(HESSIAN, &hi, &ch)),
+                        },
+                    ));
+                }
+                None => out.push(claim(
+                    id,
+                    Role::Conclusion,
+                    "no inertia bracket decided the eigenvalue",
+                    None,
+                    None,
+                    &arith,
+                    Witness::None,
+                )),
+            }
+        }
+        if let [(mu_lo, mu_hi), (l_lo, l_hi)] = &ends[..] {
+            let (a, b) = local_rate(&self.eta, (mu_lo, mu_hi), (l_lo, l_hi));
+            out.push(claim(
+                "S1.local_rate",
+                Role::Conclusion,
+                format!(
+                    "the local GD rate max(|1 − ημ_h|, |1 − ηL_h|) at Û (η = {}): the spectral radius of the Jacobian of GD at Û",
+                    fmt_q(&self.eta)
+                ),
+                Some((a, b)),
+                bound_q("<", &q_int(1)),
+                &arith,
+                uses("S1.hessian_min"),
+            ));
+        } else {
+            out.extend(
+                undecided_all(
+                    &["S1.local_rate"],
+                    "no bracket of the Hessian's extreme eigenvalues",
+                    &arith,
+                )
+                .0,
+            );
+        }
+        out.push(claim(
+            "S1.distance",
+            Role::Conclusion,
+            "‖ÛÛᵀ − M*‖_F, the distance of the empirical minimiser's metric from the truth",
+            publish(&distance_to(&tight, 1, &self.truth.data)),
+            None,
+            &arith,
+            uses("S1.stationary"),
+        ));
+        ClaimGroup(out)
+    }
+}

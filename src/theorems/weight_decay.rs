@@ -710,12 +710,12 @@ struct NetworkTask<'a> {
 }
 
 /// The Hessian over the Krawczyk box as a midpoint-radius matrix that encloses it.
-fn enclosing_imat<S: Arith>(n: usize, h: &[S]) -> Option<IMat> {
+pub fn enclosing_imat<S: Arith>(n: usize, h: &[S]) -> Option<IMat> {
     let b: Vec<(f64, f64)> = h.iter().map(|v| v.bounds_f64()).collect::<Option<_>>()?;
     IMat::enclosing(n, n, &b)
 }
 
-fn congruence_witness(matrix: &str, t: &Q, c: &InertiaCount) -> Witness {
+pub fn congruence_witness(matrix: &str, t: &Q, c: &InertiaCount) -> Witness {
     let n = c.perm.len();
     Witness::Congruence {
         matrix: matrix.into(),
@@ -737,20 +737,20 @@ fn congruence_witness(matrix: &str, t: &Q, c: &InertiaCount) -> Witness {
 pub const HESSIAN: &str = "hessian(W1.stationary)";
 
 /// A short rational near `x` (about 12 significant digits), for the shifts of brackets.
-fn short(x: f64) -> Option<Q> {
+pub fn short(x: f64) -> Option<Q> {
     let q = q_from_f64(x)?;
     Some(crate::arith::ratinterval::round_rel(&q, 40, false))
 }
 
 /// Counts eigenvalues below `t` (an exact rational, used in binary64 by the engine; the kernel
 /// checks the congruence at the exact `t`).
-fn count_at(a: &IMat, t: &Q) -> Option<InertiaCount> {
+pub fn count_at(a: &IMat, t: &Q) -> Option<InertiaCount> {
     linalg::count_eigenvalues_below(a, q_to_f64(t), None).ok()
 }
 
 /// Brackets eigenvalue number `index` (from 1, ascending) of `a` near the estimate `est`: shifts
 /// `est ∓ w` with `w` growing until the congruences decide; returns the two shifts and counts.
-fn bracket(
+pub fn bracket(
     a: &IMat,
     index: usize,
     est: f64,
