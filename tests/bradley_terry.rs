@@ -186,3 +186,255 @@ fn b3_accepts_matrix_files_and_rejects_bad_ones() {
     assert_eq!(code, 65, "{err}");
     assert!(err.contains("missing.csv"), "{err}");
 }
+
+#[test]
+fn generator_reproduces_the_shipped_seed_1_data() {
+    use gdcert::spec::bradley_terry::generate;
+    use gdcert::theorems::bradley_terry::data_from_matrices;
+    let read = |f: &str| {
+        gdcert::linalg::io::read_matrix(std::path::Path::new(&format!("{DIR}/{f}"))).unwrap()
+    };
+    for (name, d, truth, n) in [
+        ("b1", 4, vec![2.0, 0.0, 0.0, 0.0], 4000),
+        (
+            "fail",
+            10,
+            vec![2.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+            60,
+        ),
+    ] {
+        let mut m = vec![0.0; d * d];
+        for i in 0..d {
+            m[i * d + i] = truth[i];
+        }
+        let g = generate(d, &m, 200, n, 1);
+        let shipped = data_from_matrices(
+            &read(&format!("{name}_items.csv")),
+            &read(&format!("{name}_triplets.csv")),
+        )
+        .unwrap();
+        assert_eq!(g, shipped, "{name}");
+    }
+}
+
+#[test]
+fn b1_numbers_match_the_oracle() {
+    let (code, c, text) = certify("b1.toml", &[]);
+    assert_eq!(code, 0, "{text}");
+    // theorems.md: 83.85% agreement, exactly 3354/4000.
+    assert_eq!(encl(&c, "data.agreement"), (0.8385, 0.8385));
+    let near = |id: &str, v: f64, tol: f64| {
+        let (lo, hi) = encl(&c, id);
+        assert!(
+            lo - tol <= v && v <= hi + tol && hi - lo < tol,
+            "{id}: [{lo}, {hi}] vs {v}"
+        );
+    };
+    near("init.eigenvalue.1", 0.31077, 1e-5);
+    near("S1.hessian_min", 0.32852, 1e-5);
+    near("S1.hessian_max", 2.28166, 1e-5);
+    near("S1.local_rate", 0.98357, 1e-5);
+    near("S1.distance", 0.075980, 1e-6);
+    near("S1.stationary", 0.326139, 1e-6);
+    // Û = ±(−1.434307, 0.015382, −0.004685, −0.018663): the tight box holds one of them.
+    let cl = c.claim("S1.stationary").unwrap();
+    let gdcert::certificate::Witness::Stationary { tight, .. } = &cl.witness else {
+        panic!("no stationary witness")
+    };
+    let want = [-1.434307, 0.015382, -0.004685, -0.018663];
+    let got: Vec<f64> = tight
+        .iter()
+        .map(|e| gdcert::arith::exact::q_to_f64(&e.parse().unwrap().0))
+        .collect();
+    let sign = if got[0] < 0.0 { 1.0 } else { -1.0 };
+    for (g, w) in got.iter().zip(want) {
+        assert!((g - sign * w).abs() < 1e-6, "{got:?}");
+    }
+    assert_eq!(verdict(&c, "S1.hessian_pd"), Verdict::Certified);
+}
+
+#[test]
+fn fail_instance_is_separable_and_never_certified() {
+    let (code, c, text) = certify("fail.toml", &[]);
+    assert_eq!(code, 2, "{text}");
+    assert_eq!(c.verdict, Verdict::ConditionNotMet);
+    assert_eq!(encl(&c, "data.agreement"), (0.95, 0.95));
+    let (lo, hi) = encl(&c, "H.minimiser");
+    assert!((lo - 1.793).abs() < 1e-3 && lo == hi, "{lo}");
+    // Independent exact check of the witness: every margin y_t<UU^T, A_t> is positive.
+    let cl = c.claim("H.minimiser").unwrap();
+    let gdcert::certificate::Witness::Point { point } = &cl.witness else {
+        panic!("no point witness")
+    };
+    let u: Vec<f64> = point.iter().map(|s| s.parse::<f64>().unwrap()).collect();
+    let items = &c.instance.matrices["items"];
+    let x = |i: usize, a: usize| items.entries[i * 10 + a].parse::<f64>().unwrap();
+    let trip = &c.instance.matrices["triplets"];
+    for t in 0..60 {
+        let v = |k: usize| trip.entries[t * 4 + k].parse::<f64>().unwrap();
+        let (i, j, k, y) = (v(0) as usize, v(1) as usize, v(2) as usize, v(3));
+        let mut s = 0.0;
+        for col in 0..2 {
+            let up: f64 = (0..10).map(|a| (x(i, a) - x(k, a)) * u[a * 2 + col]).sum();
+            let uq: f64 = (0..10).map(|a| (x(i, a) - x(j, a)) * u[a * 2 + col]).sum();
+            s += up * up - uq * uq;
+        }
+        assert!(y * s > 1.7, "triplet {t}: margin {}", y * s);
+    }
+    // Spectral eigenvalues 0.5061 and 0.2923 (oracle).
+    let (lo, hi) = encl(&c, "init.eigenvalue.1");
+    assert!(lo <= 0.50606 && 0.50605 <= hi);
+    let (lo, hi) = encl(&c, "init.eigenvalue.2");
+    assert!(lo <= 0.29230 && 0.29229 <= hi);
+    assert!(check_text(&text).unwrap().valid());
+    // A certificate that claims a minimiser exists is rejected, whatever the margin.
+    let mut m = c.clone();
+    let cl = m.claims.iter_mut().find(|x| x.id == "H.minimiser").unwrap();
+    cl.verdict = Verdict::Certified;
+    m.verdict = Verdict::Certified;
+    assert!(!kernel_accepts(m));
+    // A changed witness entry changes the exact margin, which the enclosure no longer holds.
+    let mut m = c.clone();
+    let cl = m.claims.iter_mut().find(|x| x.id == "H.minimiser").unwrap();
+    if let gdcert::certificate::Witness::Point { point } = &mut cl.witness {
+        point[0] = "0.5".into();
+    }
+    assert!(!kernel_accepts(m));
+    // A flipped label changes the data the certificate pins.
+    let mut m = c.clone();
+    let t = m.instance.matrices.get_mut("triplets").unwrap();
+    t.entries[3] = if t.entries[3] == "1" {
+        "-1".into()
+    } else {
+        "1".into()
+    };
+    assert!(!kernel_accepts(m));
+}
+
+#[test]
+fn b1_kernel_rejects_mutations() {
+    let text = std::fs::read_to_string("certificates/bradley-terry-metric/b1.json").unwrap();
+    let c: Certificate = serde_json::from_str(&text).unwrap();
+    assert!(kernel_accepts(c.clone()));
+    let with = |f: &dyn Fn(&mut Certificate)| {
+        let mut m = c.clone();
+        f(&mut m);
+        kernel_accepts(m)
+    };
+    // A Krawczyk centre moved by 1e-6 (outside the verified box).
+    assert!(!with(&|m| {
+        let cl = m
+            .claims
+            .iter_mut()
+            .find(|x| x.id == "S1.stationary")
+            .unwrap();
+        if let gdcert::certificate::Witness::Stationary { center, .. } = &mut cl.witness {
+            let v: f64 = center[1].parse().unwrap();
+            center[1] = format!("{}", v + 1e-6);
+        }
+    }));
+    // A distance enclosure that misses the true value.
+    assert!(!with(&|m| {
+        let cl = m.claims.iter_mut().find(|x| x.id == "S1.distance").unwrap();
+        cl.enclosure.as_mut().unwrap().lo = "0.07".into();
+        cl.enclosure.as_mut().unwrap().hi = "0.075".into();
+    }));
+    // A bracket shifted above the least eigenvalue.
+    assert!(!with(&|m| {
+        let cl = m
+            .claims
+            .iter_mut()
+            .find(|x| x.id == "init.eigenvalue.1")
+            .unwrap();
+        if let gdcert::certificate::Witness::Bracket { lower, .. } = &mut cl.witness {
+            if let gdcert::certificate::Witness::Congruence { t, .. } = lower.as_mut() {
+                *t = "0.311".into();
+            }
+        }
+    }));
+    // The agreement fraction changed.
+    assert!(!with(&|m| {
+        let cl = m
+            .claims
+            .iter_mut()
+            .find(|x| x.id == "data.agreement")
+            .unwrap();
+        cl.enclosure = Some(gdcert::certificate::Encl::point(&gdcert::arith::q_frac(
+            84, 100,
+        )));
+    }));
+    // A moved item (the data are pinned).
+    assert!(!with(&|m| {
+        m.instance.matrices.get_mut("items").unwrap().entries[0] = "0.5".into();
+    }));
+}
+
+#[test]
+fn certification_is_deterministic() {
+    let (_, _, a) = certify("fail.toml", &[]);
+    let (_, _, b) = certify("fail.toml", &[]);
+    assert_eq!(a, b);
+    let shipped = std::fs::read_to_string("certificates/bradley-terry-metric/b3.json").unwrap();
+    let (_, _, b3) = certify("b3.toml", &[]);
+    assert_eq!(shipped, b3);
+}
+
+#[test]
+fn bad_data_files_exit_65_naming_file_and_key() {
+    let dir = std::env::temp_dir().join(format!("gdcert-bt-data-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("items.csv"), "0,0\n1,0\n0,1\n1,1\n").unwrap();
+    let cases = [
+        ("0,1,2,1\n0,1,1,-1\n", "distinct"),
+        ("0,1,2,2\n", "label"),
+        ("0,1,7,1\n", "item index"),
+        ("0,1,2\n", "columns"),
+    ];
+    for (k, (trip, what)) in cases.iter().enumerate() {
+        std::fs::write(dir.join(format!("t{k}.csv")), trip).unwrap();
+        let inst = dir.join(format!("i{k}.toml"));
+        std::fs::write(
+            &inst,
+            format!("theorem = \"bradley-terry-metric\"\ntruth = [1, 0]\nitems_file = \"items.csv\"\ntriplets_file = \"t{k}.csv\"\n"),
+        )
+        .unwrap();
+        let (code, _, err) = gdcert(&[
+            "certify",
+            "bradley-terry-metric",
+            "--instance",
+            inst.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 65, "{err}");
+        assert!(
+            err.contains("triplets_file") && err.contains(what),
+            "{what}: {err}"
+        );
+    }
+    // A seeded instance without a number of triplets, and a rank above d.
+    let inst = dir.join("seed.toml");
+    std::fs::write(
+        &inst,
+        "theorem = \"bradley-terry-metric\"\ntruth = [1, 0]\nseed = 3\n",
+    )
+    .unwrap();
+    let (code, _, err) = gdcert(&[
+        "certify",
+        "bradley-terry-metric",
+        "--instance",
+        inst.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 65, "{err}");
+    assert!(err.contains("triplets"), "{err}");
+    let (code, _, err) = gdcert(&[
+        "certify",
+        "bradley-terry-metric",
+        "--instance",
+        inst.to_str().unwrap(),
+        "--set",
+        "triplets=10",
+        "--set",
+        "rank=3",
+    ]);
+    assert_eq!(code, 65, "{err}");
+    assert!(err.contains("rank"), "{err}");
+}
