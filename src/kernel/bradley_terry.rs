@@ -10,9 +10,7 @@ use super::checks::{bits_of, conclude, interval, param, q, show, Expect};
 use super::matrix::{congruence_counts, KMat};
 use super::{ClaimCheck, Malformed};
 use crate::arith::exact::{format_exact, Q};
-use crate::arith::{
-    q_int, Elementary, Enclosure, FirstOrder, MpfrInterval, RatInterval, Ring, SecondOrder,
-};
+use crate::arith::{q_int, Elementary, Enclosure, MpfrInterval, RatInterval, Ring};
 use crate::certificate::{Certificate, Claim, Role, Verdict, Witness};
 use crate::spec::bradley_terry::{
     determinant, distance_to, local_rate, min_margin, scaled_minus, BtLoss, Data, Triplet,
@@ -36,6 +34,8 @@ struct Ctx<'a> {
     rank: usize,
     spectral: OnceCell<Vec<Q>>,
     stationary: OnceCell<Result<Verified, String>>,
+    /// `e_k = ‖U_kU_kᵀ − ÛÛᵀ‖_F` over the verified orbit boxes.
+    orbit: OnceCell<Result<Vec<(Q, Q)>, String>>,
 }
 
 /// What the kernel has verified of the empirical minimiser.
@@ -154,6 +154,7 @@ pub fn check(cert: &Certificate) -> Result<Vec<ClaimCheck>, Malformed> {
         },
         spectral: OnceCell::new(),
         stationary: OnceCell::new(),
+        orbit: OnceCell::new(),
     };
     let mut out: Vec<ClaimCheck> = cert
         .claims
@@ -520,8 +521,161 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
                 },
             )
         }
+        "S1.orbit" => {
+            let e = orbit(ctx)?;
+            let (lo, hi) = e[e.len() - 1].clone();
+            conclude(
+                c,
+                Expect {
+                    role: Role::Conclusion,
+                    bound: None,
+                    computed: Some(RatInterval::new(lo, hi, 64)),
+                    what: "interval GD orbit re-checked (mean-value form, MPFR); e_K".into(),
+                },
+            )
+        }
+        "S1.contraction" => {
+            let e = orbit(ctx)?;
+            let (mut lo, mut hi) = (Q::zero(), Q::zero());
+            for k in 0..e.len() - 1 {
+                if !e[k].0.is_positive() {
+                    return Err(format!("e_{k} is not bounded away from 0"));
+                }
+                // e_(k+1)/e_k ∈ [lo_(k+1)/hi_k, hi_(k+1)/lo_k]
+                lo = lo.max(&e[k + 1].0 / &e[k].1);
+                hi = hi.max(&e[k + 1].1 / &e[k].0);
+            }
+            let bound = param(ctx.cert, "rho")
+                .map_err(|m| m.0)?
+                .map(|r| ("<=", r.clone(), r));
+            conclude(
+                c,
+                Expect {
+                    role: Role::Conclusion,
+                    bound,
+                    computed: Some(RatInterval::new(lo, hi, 64)),
+                    what: "max_k e_(k+1)/e_k over the verified orbit".into(),
+                },
+            )
+        }
         other => Err(format!("claim `{other}` is not part of this theorem")),
     }
+}
+
+/// Most GD steps in an orbit witness the kernel re-checks.
+const MAX_ORBIT_STEPS: usize = 100_000;
+
+/// Re-checks the orbit witness of `S1.orbit` (cached) and returns `e_k` for every box.
+fn orbit<'a>(ctx: &'a Ctx<'_>) -> Result<&'a Vec<(Q, Q)>, String> {
+    ctx.orbit
+        .get_or_init(|| verify_orbit(ctx))
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// `X_0 ∋ start`; for each k, `X_k ⊆ hulls[k / block]` and the mean-value enclosure
+/// `F(m) + (I − η∇²ℓ(hull))(X_k − m)` of `F(X_k)` lies in `X_{k+1}`; `∇ℓ` and `∇²ℓ` in the closed
+/// forms of `spec::bradley_terry`, in the kernel's own MPFR intervals.
+fn verify_orbit(ctx: &Ctx<'_>) -> Result<Vec<(Q, Q)>, String> {
+    let data = ctx.data.as_ref().ok_or("the instance has no data")?;
+    let c = ctx.cert.claim("S1.orbit").ok_or("S1.orbit is missing")?;
+    let Witness::GdOrbit {
+        loss,
+        start,
+        block,
+        boxes,
+        hulls,
+    } = &c.witness
+    else {
+        return Err("S1.orbit has no GD-orbit witness".into());
+    };
+    if loss != "bradley_terry" {
+        return Err(format!("loss `{loss}`, expected `bradley_terry`"));
+    }
+    let obj = BtLoss::new(data, ctx.rank);
+    let n = obj.dim();
+    let steps = boxes.len().saturating_sub(1);
+    if *block == 0
+        || boxes.is_empty()
+        || steps > MAX_ORBIT_STEPS
+        || hulls.len() != steps.div_ceil(*block)
+    {
+        return Err("the orbit needs 1 to 100001 boxes and one hull per block of steps".into());
+    }
+    let bits = bits_of(c);
+    let parse_box = |b: &[crate::certificate::Encl], what: &str| -> Result<Vec<(Q, Q)>, String> {
+        if b.len() != n {
+            return Err(format!("{what}: expected {n} coordinates"));
+        }
+        b.iter()
+            .map(|e| e.parse().map_err(|m| format!("{what}: {m}")))
+            .collect()
+    };
+    let mpfr = |b: &[(Q, Q)]| -> Vec<MpfrInterval> {
+        b.iter()
+            .map(|(l, h)| MpfrInterval::from_q(bits, l, h))
+            .collect()
+    };
+    let inside =
+        |a: &[(Q, Q)], b: &[(Q, Q)]| a.iter().zip(b).all(|(x, y)| y.0 <= x.0 && x.1 <= y.1);
+    let s: Vec<Q> = start
+        .iter()
+        .map(|v| q(v, "start"))
+        .collect::<Result<_, _>>()?;
+    let mut x = parse_box(&boxes[0], "box 0")?;
+    if s.len() != n || !s.iter().zip(&x).all(|(v, (l, h))| l <= v && v <= h) {
+        return Err("the start is not in box 0".into());
+    }
+    let arms = obj.arms_in(&MpfrInterval::unit(bits));
+    let eta = MpfrInterval::from_q(bits, &param_of(ctx, "eta")?, &param_of(ctx, "eta")?);
+    let tight: Vec<MpfrInterval> = stationary(ctx)?
+        .tight
+        .iter()
+        .map(|t| {
+            t.bounds()
+                .map(|(l, h)| MpfrInterval::from_q(bits, &l, &h))
+                .ok_or("unbounded tight box")
+        })
+        .collect::<Result<_, _>>()?;
+    let e_of = |b: &[MpfrInterval]| -> Result<(Q, Q), String> {
+        crate::spec::bradley_terry::gap(b, &tight, ctx.rank)
+            .bounds()
+            .ok_or_else(|| "an unbounded e_k".to_string())
+    };
+    let mut e = vec![e_of(&mpfr(&x))?];
+    let mut hess = vec![];
+    let mut hull = vec![];
+    for k in 0..steps {
+        if k % block == 0 {
+            hull = parse_box(&hulls[k / block], &format!("hull {}", k / block))?;
+            hess = obj.hessian_with(&arms, &mpfr(&hull));
+        }
+        if !inside(&x, &hull) {
+            return Err(format!("box {k} is not inside its hull"));
+        }
+        let m: Vec<MpfrInterval> = x
+            .iter()
+            .map(|(l, h)| {
+                let mid = (l + h) / q_int(2);
+                MpfrInterval::from_q(bits, &mid, &mid)
+            })
+            .collect();
+        let img = crate::spec::bradley_terry::gd_box_step(&obj, &arms, &eta, &mpfr(&x), &m, &hess);
+        let img: Vec<(Q, Q)> = img
+            .iter()
+            .map(|v| {
+                v.bounds()
+                    .ok_or_else(|| format!("step {k}: an unbounded image"))
+            })
+            .collect::<Result<_, _>>()?;
+        let next = parse_box(&boxes[k + 1], &format!("box {}", k + 1))?;
+        if !inside(&img, &next) {
+            return Err(format!("step {k}: F(X_{k}) is not inside X_{}", k + 1));
+        }
+        x = next;
+        e.push(e_of(&mpfr(&x))?);
+    }
+    Ok(e)
 }
 
 /// The exact spectral matrix `(1/(6n)) Σ y_t A_t` (cached).
@@ -609,7 +763,8 @@ fn stationary<'a>(ctx: &'a Ctx<'_>) -> Result<&'a Verified, String> {
 /// `K(X) = m − C∇ℓ(m) + (I − C∇²ℓ(X))(X − m) ⊂ int X`, and `K(X)` inside the recorded tight box.
 /// The loss sums thousands of logistic terms, too slow for exact rationals: the kernel evaluates
 /// it, its gradient at `m` and its Hessian over `X` in its own MPFR intervals (outward rounding,
-/// the claim's precision plus 64 bits); everything after is the same interval arithmetic.
+/// the claim's precision plus 64 bits), by the closed forms of `spec::bradley_terry` (the engine
+/// differentiates the loss automatically, so the two derivations are independent).
 fn verify_stationary(ctx: &Ctx<'_>) -> Result<Verified, String> {
     let data = ctx.data.as_ref().ok_or("the instance has no data")?;
     let c = ctx
@@ -650,14 +805,15 @@ fn verify_stationary(ctx: &Ctx<'_>) -> Result<Verified, String> {
     }
     let pt = |v: &Q| MpfrInterval::from_q(bits, v, v);
     let m_i: Vec<MpfrInterval> = m.iter().map(pt).collect();
-    let g = obj.value(&FirstOrder::seed(&m_i)).gradient(n);
+    let arms = obj.arms_in(&MpfrInterval::unit(bits));
+    let g = obj.gradient_with(&arms, &m_i);
     let x: Vec<MpfrInterval> = m
         .iter()
         .zip(&r)
         .map(|(mi, ri)| MpfrInterval::from_q(bits, &(mi - ri), &(mi + ri)))
         .collect();
-    let over_box = obj.value(&SecondOrder::seed(&x));
-    let h = over_box.hessian(n);
+    let over_box = obj.value_with(&arms, &x);
+    let h = obj.hessian_with(&arms, &x);
     let tight_box: Vec<RatInterval> = tight
         .iter()
         .enumerate()
@@ -706,7 +862,7 @@ fn verify_stationary(ctx: &Ctx<'_>) -> Result<Verified, String> {
     Ok(Verified {
         tight: tight_box,
         loss: {
-            let (lo, hi) = over_box.v.bounds().ok_or("unbounded loss")?;
+            let (lo, hi) = over_box.bounds().ok_or("unbounded loss")?;
             RatInterval::new(lo, hi, bits)
         },
         hessian: KMat::of_intervals(n, n, &hb),

@@ -27,7 +27,8 @@ use crate::linalg::{self, QMat};
 use crate::methods::escalation::Task;
 use crate::methods::stationary::{newton, prove_stationary_point, StationaryPoint};
 use crate::spec::bradley_terry::{
-    determinant, distance_to, generate, local_rate, min_margin, scaled_minus, BtLoss, Data, Triplet,
+    determinant, distance_to, gap, generate, local_rate, min_margin, scaled_minus, BtLoss, Data,
+    Triplet,
 };
 use crate::spec::deep_mf::{is_psd, spectral_norm_at_most};
 use num_traits::{Signed, Zero};
@@ -161,6 +162,11 @@ impl Theorem for BradleyTerryMetric {
                 Some("200"),
                 "GD steps from the spectral start",
             ),
+            rat(
+                "rho",
+                None,
+                "S1: the per-step contraction factor ρ to certify, e_(k+1) ≤ ρ e_k",
+            ),
         ]
     }
     fn default_instance(&self) -> (&'static str, &'static str) {
@@ -275,6 +281,7 @@ pub struct Inst {
     pub rank: usize,
     pub eta: Q,
     pub gd_steps: usize,
+    pub rho: Option<Q>,
 }
 
 fn diag_matrix(d: &[Q]) -> QMat {
@@ -412,6 +419,7 @@ impl Inst {
                 .cloned()
                 .unwrap_or_else(|| Q::new(1.into(), 20.into())),
             gd_steps: p.int("gd_steps").unwrap_or(200) as usize,
+            rho: p.q("rho").cloned(),
         })
     }
 }
@@ -739,6 +747,19 @@ fn minimiser_claims(inst: &Inst, data: &Data, opts: &RunOptions) -> Vec<Claim> {
             return out;
         }
     };
+    let start: Option<Vec<Q>> = u0.iter().map(|v| round40(*v)).collect();
+    let Some(start) = start else {
+        out.extend(
+            undecided_all(
+                &S1_IDS,
+                "the spectral start is not finite",
+                &opts.arith.to_string(),
+            )
+            .0,
+        );
+        return out;
+    };
+    let start_f: Vec<f64> = start.iter().map(q_to_f64).collect();
     out.extend(escalate(
         opts,
         &S1Task {
@@ -746,18 +767,23 @@ fn minimiser_claims(inst: &Inst, data: &Data, opts: &RunOptions) -> Vec<Claim> {
             guess,
             truth: &inst.truth,
             eta: inst.eta.clone(),
+            rho: inst.rho.clone(),
+            traj: gd_f64(&loss, &start_f, eta, inst.gd_steps),
+            start,
         },
     ));
     out
 }
 
-const S1_IDS: [&str; 6] = [
+const S1_IDS: [&str; 8] = [
     "S1.stationary",
     "S1.hessian_pd",
     "S1.hessian_min",
     "S1.hessian_max",
     "S1.local_rate",
     "S1.distance",
+    "S1.orbit",
+    "S1.contraction",
 ];
 
 /// The name of `∇²ℓ` over the Krawczyk box in congruence witnesses.
@@ -768,6 +794,138 @@ struct S1Task<'a> {
     guess: Vec<f64>,
     truth: &'a QMat,
     eta: Q,
+    rho: Option<Q>,
+    /// The exact start of the certified orbit and the binary64 orbit from it (for the hulls).
+    start: Vec<Q>,
+    traj: Vec<Vec<f64>>,
+}
+
+/// GD steps per Hessian hull in orbit witnesses.
+pub const ORBIT_BLOCK: usize = 10;
+
+/// `x` widened by `2^-20` of its width plus `2^-50` of its magnitude: room for the kernel's own
+/// rounding of the same mean-value form.
+fn padded<S: Arith>(x: &S) -> Option<S> {
+    let (lo, hi) = x.bounds()?;
+    let mag = if lo.clone().abs() > hi.clone().abs() {
+        lo.clone().abs()
+    } else {
+        hi.clone().abs()
+    };
+    let pad = (&hi - &lo) * crate::arith::exact::pow2(-20) + mag * crate::arith::exact::pow2(-50);
+    Some(x.from_bounds(&(lo - &pad), &(hi + &pad)))
+}
+
+impl S1Task<'_> {
+    /// The orbit boxes and the Hessian hulls, or why they could not be built.
+    #[allow(clippy::type_complexity)]
+    fn orbit<S: Arith>(&self, unit: &S) -> Result<(Vec<Vec<S>>, Vec<Vec<S>>), String> {
+        let arms = self.loss.arms_in(unit);
+        let eta = unit.constant(&self.eta);
+        let steps = self.traj.len() - 1;
+        let mut x: Vec<S> = self.start.iter().map(|q| unit.constant(q)).collect();
+        let (mut boxes, mut hulls) = (vec![x.clone()], vec![]);
+        let mut hess = vec![];
+        for k in 0..steps {
+            if k % ORBIT_BLOCK == 0 {
+                let block = &self.traj[k..=(k + ORBIT_BLOCK).min(steps)];
+                let hull: Vec<S> = (0..x.len())
+                    .map(|i| {
+                        let lo = block.iter().map(|u| u[i]).fold(f64::INFINITY, f64::min);
+                        let hi = block.iter().map(|u| u[i]).fold(f64::NEG_INFINITY, f64::max);
+                        let pad = 1e-3 * (hi - lo) + 1e-6 * (1.0 + hi.abs().max(lo.abs()));
+                        let (l, h) = (round40(lo - pad)?, round40(hi + pad)?);
+                        Some(unit.from_bounds(&l, &h))
+                    })
+                    .collect::<Option<_>>()
+                    .ok_or("the binary64 orbit is not finite")?;
+                hess = self.loss.hessian_with(&arms, &hull);
+                hulls.push(hull);
+            }
+            let hull = &hulls[hulls.len() - 1];
+            if !x.iter().zip(hull).all(|(a, b)| a.subset(b)) {
+                return Err(format!("step {k}: the box left its Hessian hull"));
+            }
+            let m: Vec<S> = x
+                .iter()
+                .map(|v| {
+                    let (lo, hi) = v.bounds()?;
+                    Some(unit.constant(&((lo + hi) / q_int(2))))
+                })
+                .collect::<Option<_>>()
+                .ok_or("an unbounded box")?;
+            x = crate::spec::bradley_terry::gd_box_step(self.loss, &arms, &eta, &x, &m, &hess)
+                .iter()
+                .map(padded)
+                .collect::<Option<_>>()
+                .ok_or("an unbounded box")?;
+            boxes.push(x.clone());
+        }
+        Ok((boxes, hulls))
+    }
+
+    /// `S1.orbit` and `S1.contraction` against the minimiser's tight box.
+    fn orbit_claims<S: Arith>(&self, unit: &S, tight: &[S]) -> Vec<Claim> {
+        let arith = unit.arith_name();
+        let ids = ["S1.orbit", "S1.contraction"];
+        let (boxes, hulls) = match self.orbit(unit) {
+            Ok(o) => o,
+            Err(e) => return undecided_all(&ids, &format!("interval GD orbit: {e}"), &arith).0,
+        };
+        let e: Vec<S> = boxes.iter().map(|b| gap(b, tight, 1)).collect();
+        let (mut r_lo, mut r_hi): (Option<Q>, Option<Q>) = (Some(Q::zero()), Some(Q::zero()));
+        for k in 0..e.len() - 1 {
+            let ratio = e[k + 1].clone() / &e[k];
+            match ratio.bounds() {
+                Some((lo, hi)) if e[k].bounds().is_some_and(|(l, _)| l > Q::zero()) => {
+                    r_lo = r_lo.map(|v| v.max(lo));
+                    r_hi = r_hi.map(|v| v.max(hi));
+                }
+                _ => (r_lo, r_hi) = (None, None),
+            }
+        }
+        let Some(enc) = (|| -> Option<Vec<Vec<crate::certificate::Encl>>> {
+            boxes.iter().map(|b| box_encl(b)).collect()
+        })() else {
+            return undecided_all(&ids, "an unbounded orbit box", &arith).0;
+        };
+        let Some(hull_enc) = hulls
+            .iter()
+            .map(|b| box_encl(b))
+            .collect::<Option<Vec<_>>>()
+        else {
+            return undecided_all(&ids, "an unbounded hull", &arith).0;
+        };
+        let steps = boxes.len() - 1;
+        let mut orbit = claim(
+            "S1.orbit",
+            Role::Conclusion,
+            format!(
+                "GD U ← U − η∇ℓ(U) from the exact start U_0 (the spectral start rounded to 40 bits), {steps} steps in interval arithmetic (mean-value form): e_{steps} = ‖U_KU_Kᵀ − ÛÛᵀ‖_F ∈"
+            ),
+            publish(&e[steps]),
+            None,
+            &arith,
+            Witness::GdOrbit {
+                loss: "bradley_terry".into(),
+                start: self.start.iter().map(format_exact).collect(),
+                block: ORBIT_BLOCK,
+                boxes: enc,
+                hulls: hull_enc,
+            },
+        );
+        orbit.note = Some(format!("e_0 ∈ {}", super::box_display(&e[0])));
+        let contraction = claim(
+            "S1.contraction",
+            Role::Conclusion,
+            format!("max_(k<{steps}) e_(k+1)/e_k, e_k = ‖U_kU_kᵀ − ÛÛᵀ‖_F against the Krawczyk box of Û: e_(k+1) ≤ ρ e_k at every step"),
+            r_lo.zip(r_hi),
+            self.rho.as_ref().and_then(|r| bound_q("<=", r)),
+            &arith,
+            uses("S1.orbit"),
+        );
+        vec![orbit, contraction]
+    }
 }
 
 impl crate::methods::stationary::Objective for BtLoss {
@@ -952,6 +1110,7 @@ impl Task for S1Task<'_> {
             &arith,
             uses("S1.stationary"),
         ));
+        out.extend(self.orbit_claims(unit, &tight));
         ClaimGroup(out)
     }
 }
