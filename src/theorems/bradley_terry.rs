@@ -12,7 +12,8 @@
 //! - Existence of a minimiser: a rational `U` with `min_t y_t⟨UUᵀ, A_t⟩ > 0` proves that `ℓ` has none
 //!   (`ℓ(cU) → 0` while `ℓ > 0`): `CONDITION_NOT_MET`.
 //! - S1 (r = 1): the empirical minimiser `Û` by Krawczyk, its Hessian positive definite by inertia,
-//!   and `‖ÛÛᵀ − M*‖_F`.
+//!   `‖ÛÛᵀ − M*‖_F`, and the GD orbit from the spectral start in intervals with
+//!   `e_{k+1} ≤ ρ e_k` at every step, `e_k = ‖U_kU_kᵀ − ÛÛᵀ‖_F`.
 
 use super::instance::{InputError, Kind, ParamSpec, Params};
 use super::weight_decay::{bracket, congruence_witness, count_at, enclosing_imat};
@@ -64,7 +65,8 @@ impl Theorem for BradleyTerryMetric {
          L sqrt(1 + eps/m)-Lipschitz in d_M* (the tight factor is sqrt(lambda_max(M*^-1 M_hat))). Data: label agreement \
          with sign<M*, A_t> and the top-r eigenvalues of (1/(6n)) sum_t y_t A_t. A rational U with \
          min_t y_t <UU^T, A_t> > 0 proves that l has no minimiser. S1 (r = 1): the empirical minimiser U_hat by \
-         Krawczyk, its Hessian positive definite by inertia, and |U_hat U_hat^T - M*|_F. Model derived from the \
+         Krawczyk, its Hessian positive definite by inertia, |U_hat U_hat^T - M*|_F, and the GD orbit from the spectral \
+         start in intervals with e_(k+1) <= rho e_k at every step, e_k = |U_k U_k^T - U_hat U_hat^T|_F. Model derived from the \
          abstract (theorems.md), not from the paper's full text."
     }
     fn claim_groups(&self) -> &'static str {
@@ -667,7 +669,8 @@ fn spectral_start(data: &Data, rank: usize) -> (Vec<f64>, Vec<Claim>) {
 /// `steps` GD steps `U ← U − η∇ℓ(U)` in binary64 (an estimate), returning every iterate.
 fn gd_f64(loss: &BtLoss, u0: &[f64], eta: f64, steps: usize) -> Vec<Vec<f64>> {
     let cst = |v: &f64| FirstOrder { v: *v, g: vec![] };
-    let lift: Vec<(Vec<FirstOrder<f64>>, Vec<FirstOrder<f64>>)> = loss
+    type Arms = Vec<(Vec<FirstOrder<f64>>, Vec<FirstOrder<f64>>)>;
+    let lift: Arms = loss
         .arms_in(&0.0f64)
         .iter()
         .map(|(p, q)| (p.iter().map(cst).collect(), q.iter().map(cst).collect()))
@@ -884,9 +887,11 @@ impl S1Task<'_> {
                 _ => (r_lo, r_hi) = (None, None),
             }
         }
-        let Some(enc) = (|| -> Option<Vec<Vec<crate::certificate::Encl>>> {
-            boxes.iter().map(|b| box_encl(b)).collect()
-        })() else {
+        let Some(enc) = boxes
+            .iter()
+            .map(|b| box_encl(b))
+            .collect::<Option<Vec<_>>>()
+        else {
             return undecided_all(&ids, "an unbounded orbit box", &arith).0;
         };
         let Some(hull_enc) = hulls
