@@ -407,7 +407,10 @@ fn certification_is_deterministic() {
     let (_, _, b) = certify("fail.toml", &[]);
     assert_eq!(a, b);
     // The committed certificates are current (B1's 200-step orbit is left to `regenerate.sh`).
-    assert_eq!(a, std::fs::read_to_string("certificates/bradley-terry-metric/fail.json").unwrap());
+    assert_eq!(
+        a,
+        std::fs::read_to_string("certificates/bradley-terry-metric/fail.json").unwrap()
+    );
     let shipped = std::fs::read_to_string("certificates/bradley-terry-metric/b3.json").unwrap();
     let (_, _, b3) = certify("b3.toml", &[]);
     assert_eq!(shipped, b3);
