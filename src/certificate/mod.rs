@@ -382,6 +382,18 @@ pub enum Witness {
         point: Vec<String>,
         congruence: Box<Witness>,
     },
+    /// An exact point (e.g. a rational `U`, row-major, or a shift `t`) at which the kernel
+    /// re-evaluates the claim's formula exactly.
+    Point { point: Vec<String> },
+    /// A GD orbit of a loss from the exact `start`: boxes `X_0 ∋ start`, `F(X_k) ⊆ X_{k+1}`, where
+    /// `F(X_k)` is enclosed by the mean-value form with the Hessian over `hulls[k / block]` ⊇ `X_k`.
+    GdOrbit {
+        loss: String,
+        start: Vec<String>,
+        block: usize,
+        boxes: Vec<Vec<Encl>>,
+        hulls: Vec<Vec<Encl>>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -641,6 +653,20 @@ fn check_witness(w: &str, witness: &Witness) -> Result<(), String> {
         Witness::PointHessian { point, congruence } => {
             check_nums(&format!("{w}.point"), point)?;
             check_witness(&format!("{w}.congruence"), congruence)?;
+        }
+        Witness::Point { point } => check_nums(&format!("{w}.point"), point)?,
+        Witness::GdOrbit {
+            start,
+            boxes,
+            hulls,
+            ..
+        } => {
+            check_nums(&format!("{w}.start"), start)?;
+            for (name, v) in [("boxes", boxes), ("hulls", hulls)] {
+                v.iter()
+                    .enumerate()
+                    .try_for_each(|(k, b)| check_encls(&format!("{w}.{name}[{k}]"), b))?;
+            }
         }
     }
     Ok(())

@@ -16,6 +16,7 @@
 //! [`Poly`]: crate::arith::Poly
 
 mod attention_pca;
+mod bradley_terry;
 mod checks;
 mod deep_mf;
 mod feature_learning;
@@ -95,6 +96,7 @@ pub fn check(cert: &Certificate) -> Result<Report, Malformed> {
         "two-step-feature-learning" => feature_learning::check(cert)?,
         "newton-ntk" => newton_ntk::check(cert)?,
         "attention-pca" => attention_pca::check(cert)?,
+        "bradley-terry-metric" => bradley_terry::check(cert)?,
         other => {
             return Err(Malformed(format!(
                 "theorem `{other}` is not known to this kernel"

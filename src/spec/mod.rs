@@ -7,6 +7,7 @@
 //! layer searches, rounds or decides; it depends on `arith` only.
 
 pub mod attention_pca;
+pub mod bradley_terry;
 pub mod deep_mf;
 pub mod feature_learning;
 pub mod mlp;

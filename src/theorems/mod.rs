@@ -1,6 +1,7 @@
 //! One module per paper: the statement, the instance schema, and the certifier.
 
 pub mod attention_pca;
+pub mod bradley_terry;
 pub mod deep_mf;
 pub mod feature_learning;
 pub mod inertia;
@@ -66,6 +67,7 @@ pub fn registry() -> Vec<&'static dyn Theorem> {
         &feature_learning::TwoStepFeatureLearning,
         &newton_ntk::NewtonNtk,
         &attention_pca::AttentionPca,
+        &bradley_terry::BradleyTerryMetric,
     ]
 }
 

@@ -1,0 +1,877 @@
+//! The kernel's table for paper 3 (`bradley-terry-metric`).
+//!
+//! Matrices (M*, M̂, items, triplets) are read exactly from the certificate's instance record, so a
+//! certificate pins its data. S3 is re-decided by exact LDLᵀ elimination and the constant
+//! `L·sqrt(1 + ε/m)` recomputed with the kernel's own square root. Data claims are recomputed
+//! exactly: the label agreement, the spectral matrix `(1/(6n)) Σ y_t A_t` (whose congruence
+//! witnesses are re-checked in exact arithmetic), and the separating `U`'s margins.
+
+use super::checks::{bits_of, conclude, interval, param, q, show, Expect};
+use super::matrix::{congruence_counts, KMat};
+use super::{ClaimCheck, Malformed};
+use crate::arith::exact::{format_exact, Q};
+use crate::arith::{q_int, Elementary, Enclosure, MpfrInterval, RatInterval, Ring};
+use crate::certificate::{Certificate, Claim, Role, Verdict, Witness};
+use crate::spec::bradley_terry::{
+    determinant, distance_to, local_rate, min_margin, scaled_minus, BtLoss, Data, Triplet,
+};
+use crate::spec::deep_mf::{is_psd, spectral_norm_at_most};
+use num_traits::{Signed, Zero};
+use std::cell::OnceCell;
+
+/// Limits of what the kernel re-checks (the certifier's limits).
+const MAX_DIM: usize = 32;
+const MAX_TRIPLETS: usize = 100_000;
+const MAX_ITEMS: usize = 100_000;
+const MAX_RANK: usize = 8;
+
+struct Ctx<'a> {
+    cert: &'a Certificate,
+    d: usize,
+    truth: Vec<Q>,
+    estimate: Option<Vec<Q>>,
+    data: Option<Data>,
+    rank: usize,
+    spectral: OnceCell<Vec<Q>>,
+    stationary: OnceCell<Result<Verified, String>>,
+    /// `e_k = ‖U_kU_kᵀ − ÛÛᵀ‖_F` over the verified orbit boxes.
+    orbit: OnceCell<Result<Vec<(Q, Q)>, String>>,
+}
+
+/// What the kernel has verified of the empirical minimiser.
+struct Verified {
+    tight: Vec<RatInterval>,
+    loss: RatInterval,
+    /// `∇²ℓ` over the whole Krawczyk box.
+    hessian: KMat,
+}
+
+/// The names of the matrices congruence witnesses refer to.
+const SPECTRAL: &str = "spectral";
+const HESSIAN: &str = "hessian(S1.stationary)";
+
+fn malformed(m: impl Into<String>) -> Malformed {
+    Malformed(m.into())
+}
+
+/// The matrix `name` of the instance record, exactly.
+fn matrix(cert: &Certificate, name: &str) -> Result<Option<(usize, usize, Vec<Q>)>, Malformed> {
+    let Some(m) = cert.instance.matrices.get(name) else {
+        return Ok(None);
+    };
+    let d: Vec<Q> = m
+        .entries
+        .iter()
+        .map(|s| q(s, &format!("instance matrix `{name}`")))
+        .collect::<Result<_, _>>()
+        .map_err(Malformed)?;
+    Ok(Some((m.rows, m.cols, d)))
+}
+
+fn symmetric(
+    cert: &Certificate,
+    name: &str,
+    d: Option<usize>,
+) -> Result<Option<Vec<Q>>, Malformed> {
+    let Some((r, c, m)) = matrix(cert, name)? else {
+        return Ok(None);
+    };
+    if r != c || r > MAX_DIM || d.is_some_and(|d| d != r) {
+        return Err(malformed(format!("instance matrix `{name}` is {r}x{c}: expected a square matrix of the size of M*, at most {MAX_DIM}")));
+    }
+    if (0..r).any(|i| (0..i).any(|j| m[i * r + j] != m[j * r + i])) {
+        return Err(malformed(format!(
+            "instance matrix `{name}` is not symmetric"
+        )));
+    }
+    Ok(Some(m))
+}
+
+fn data(cert: &Certificate, d: usize) -> Result<Option<Data>, Malformed> {
+    let (Some((m, cols, items)), Some((n, four, trip))) =
+        (matrix(cert, "items")?, matrix(cert, "triplets")?)
+    else {
+        return Ok(None);
+    };
+    if cols != d || m > MAX_ITEMS || four != 4 || n > MAX_TRIPLETS || n == 0 {
+        return Err(malformed(format!(
+            "items must be m×{d} (m <= {MAX_ITEMS}) and triplets n×4 (1 <= n <= {MAX_TRIPLETS})"
+        )));
+    }
+    let mut out = Vec::with_capacity(n);
+    let idx = |v: &Q| -> Result<usize, Malformed> {
+        if v.is_integer() && !v.is_negative() && *v < q_int(m as i64) {
+            Ok(v.to_integer().try_into().unwrap_or(0))
+        } else {
+            Err(malformed(format!(
+                "triplet index {} is not in 0..{m}",
+                format_exact(v)
+            )))
+        }
+    };
+    for r in trip.chunks(4) {
+        let (i, j, k) = (idx(&r[0])?, idx(&r[1])?, idx(&r[2])?);
+        let y = if r[3] == q_int(1) {
+            1
+        } else if r[3] == q_int(-1) {
+            -1
+        } else {
+            return Err(malformed("a triplet label is not 1 or -1"));
+        };
+        if i == j || j == k || i == k {
+            return Err(malformed("a triplet's items are not pairwise distinct"));
+        }
+        out.push(Triplet { i, j, k, y });
+    }
+    Ok(Some(Data {
+        dim: d,
+        items,
+        triplets: out,
+    }))
+}
+
+pub fn check(cert: &Certificate) -> Result<Vec<ClaimCheck>, Malformed> {
+    let truth = symmetric(cert, "truth", None)?
+        .ok_or_else(|| malformed("instance matrix `truth` (M*) is missing"))?;
+    let d = (truth.len() as f64).sqrt() as usize;
+    let ctx = Ctx {
+        cert,
+        d,
+        estimate: symmetric(cert, "estimate", Some(d))?,
+        data: data(cert, d)?,
+        truth,
+        rank: match cert.instance.params.get("rank") {
+            None => 1,
+            Some(r) => match r.parse::<usize>() {
+                Ok(r) if (1..=MAX_RANK.min(d)).contains(&r) => r,
+                _ => {
+                    return Err(malformed(format!(
+                        "instance parameter `rank` = {r} is not in 1..={}",
+                        MAX_RANK.min(d)
+                    )))
+                }
+            },
+        },
+        spectral: OnceCell::new(),
+        stationary: OnceCell::new(),
+        orbit: OnceCell::new(),
+    };
+    let mut out: Vec<ClaimCheck> = cert
+        .claims
+        .iter()
+        .map(|c| {
+            let r = check_claim(&ctx, c);
+            ClaimCheck {
+                id: c.id.clone(),
+                verdict: c.verdict,
+                ok: r.is_ok(),
+                reason: match r {
+                    Ok(s) | Err(s) => s,
+                },
+            }
+        })
+        .collect();
+    let mut required: Vec<&str> = vec![];
+    if ctx.estimate.is_some() {
+        required.push("S3.psd");
+        if cert.instance.params.contains_key("epsilon") {
+            required.push("S3.perturbation");
+            if cert.instance.params.contains_key("floor") {
+                required.extend(["S3.floor", "S3.constant", "S3.tight"]);
+            }
+        }
+    }
+    let init: Vec<String> = (1..=ctx.rank)
+        .map(|k| format!("init.eigenvalue.{k}"))
+        .collect();
+    if ctx.data.is_some() {
+        required.push("data.agreement");
+        required.extend(init.iter().map(String::as_str));
+        if cert.claim("H.minimiser").is_none() {
+            required.push("S1.stationary");
+            if ctx.rank == 1 {
+                required.extend([
+                    "S1.hessian_pd",
+                    "S1.hessian_min",
+                    "S1.hessian_max",
+                    "S1.local_rate",
+                    "S1.distance",
+                ]);
+            }
+        }
+    }
+    for id in required {
+        if cert.claim(id).is_none() {
+            out.push(ClaimCheck {
+                id: id.to_string(),
+                verdict: Verdict::Undecided,
+                ok: false,
+                reason: "missing: the theorem states this claim for this instance".into(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// An exactly decided claim: its role, its recorded value, no bound, and the verdict `holds` gives.
+fn fixed(
+    c: &Claim,
+    role: Role,
+    value: Option<&Q>,
+    holds: bool,
+    what: &str,
+) -> Result<String, String> {
+    if c.role != role {
+        return Err(format!(
+            "role is {:?}, the theorem makes it a {role:?}",
+            c.role
+        ));
+    }
+    let got = match &c.enclosure {
+        Some(e) => Some(e.parse()?),
+        None => None,
+    };
+    if got != value.map(|v| (v.clone(), v.clone())) || c.bound.is_some() {
+        return Err(format!(
+            "{what}: the value or bound differs from the kernel's"
+        ));
+    }
+    let verdict = crate::certificate::verdict_for(role, crate::arith::Tri::from_bool(holds));
+    if c.verdict != verdict && c.verdict != Verdict::Undecided {
+        return Err(format!(
+            "verdict {} but the kernel finds {verdict}",
+            c.verdict
+        ));
+    }
+    Ok(what.to_string())
+}
+
+fn param_of(ctx: &Ctx<'_>, key: &str) -> Result<Q, String> {
+    param(ctx.cert, key)
+        .map_err(|m| m.0)?
+        .ok_or_else(|| format!("instance parameter `{key}` is missing"))
+}
+
+fn point_witness(w: &Witness) -> Result<Q, String> {
+    match w {
+        Witness::Point { point } if point.len() == 1 => q(&point[0], "point"),
+        _ => Err("expected a one-number point witness".into()),
+    }
+}
+
+fn identity(d: usize) -> Vec<Q> {
+    (0..d * d)
+        .map(|k| if k / d == k % d { q_int(1) } else { Q::zero() })
+        .collect()
+}
+
+/// `M* − mI`.
+fn floor_gap(ctx: &Ctx<'_>, m: &Q, eye: &[Q]) -> Vec<Q> {
+    ctx.truth.iter().zip(eye).map(|(a, e)| a - m * e).collect()
+}
+
+fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
+    let d = ctx.d;
+    let est = || {
+        ctx.estimate
+            .as_ref()
+            .ok_or("the instance has no M̂".to_string())
+    };
+    match c.id.as_str() {
+        "S3.psd" => {
+            let holds = is_psd(&ctx.truth, d) && is_psd(est()?, d);
+            fixed(c, Role::Hypothesis, None, holds, "M* ⪰ 0 and M̂ ⪰ 0 (exact)")
+        }
+        "S3.perturbation" => {
+            let eps = param_of(ctx, "epsilon")?;
+            let diff: Vec<Q> = est()?.iter().zip(&ctx.truth).map(|(a, b)| a - b).collect();
+            let holds = spectral_norm_at_most(&diff, d, &eps);
+            fixed(
+                c,
+                Role::Hypothesis,
+                Some(&eps),
+                holds,
+                "‖M̂ − M*‖₂ ≤ ε (exact)",
+            )
+        }
+        "S3.floor" => {
+            let m = param_of(ctx, "floor")?;
+            let eye: Vec<Q> = (0..d * d)
+                .map(|k| if k / d == k % d { q_int(1) } else { Q::zero() })
+                .collect();
+            let holds = m.is_positive() && is_psd(&floor_gap(ctx, &m, &eye), d);
+            fixed(c, Role::Hypothesis, Some(&m), holds, "M* ⪰ mI (exact)")
+        }
+        "S3.constant" => {
+            let (eps, m) = (param_of(ctx, "epsilon")?, param_of(ctx, "floor")?);
+            let l = param(ctx.cert, "lipschitz")
+                .map_err(|m| m.0)?
+                .unwrap_or_else(|| q_int(1));
+            if !m.is_positive() {
+                return Err("m must be positive".into());
+            }
+            let unit = RatInterval::unit(192);
+            let v = unit.constant(&(q_int(1) + &eps / &m)).sqrt() * &unit.constant(&l);
+            conclude(
+                c,
+                Expect {
+                    role: Role::Conclusion,
+                    bound: None,
+                    computed: Some(v),
+                    what: "L·sqrt(1 + ε/m)".into(),
+                },
+            )
+        }
+        "S3.tight" => {
+            let Witness::Bracket {
+                index,
+                lower,
+                upper,
+            } = &c.witness
+            else {
+                return Err("expected a bracket of two exact shifts".into());
+            };
+            if *index != d {
+                return Err(format!(
+                    "brackets eigenvalue {index}, expected the largest, {d}"
+                ));
+            }
+            let (lo, hi) = (point_witness(lower)?, point_witness(upper)?);
+            let e = est()?;
+            let m = param_of(ctx, "floor")?;
+            let eye = identity(d);
+            if !(m.is_positive() && is_psd(&floor_gap(ctx, &m, &eye), d)) {
+                return Err("M* ⪰ mI with m > 0 does not hold: λ_max(M*⁻¹M̂) is not defined".into());
+            }
+            // tM* − M̂ ⪰ 0 iff λ_max(M*⁻¹M̂) ≤ t, for M* ≻ 0.
+            let psd = |t: &Q| is_psd(&scaled_minus(t, &ctx.truth, e), d);
+            if !psd(&hi) {
+                return Err("hi·M* − M̂ is not positive semidefinite".into());
+            }
+            let lower_ok = if lo < hi {
+                !psd(&lo)
+            } else {
+                lo == hi && determinant(&scaled_minus(&lo, &ctx.truth, e), d).is_zero()
+            };
+            if !lower_ok {
+                return Err("the lower shift does not bound λ_max(M*⁻¹M̂) from below".into());
+            }
+            let l = param(ctx.cert, "lipschitz")
+                .map_err(|m| m.0)?
+                .unwrap_or_else(|| q_int(1));
+            let v = RatInterval::new(lo.clamp(Q::zero(), hi.clone()), hi, 192).sqrt()
+                * &RatInterval::point(l, 192);
+            conclude(
+                c,
+                Expect {
+                    role: Role::Conclusion,
+                    bound: None,
+                    computed: Some(v),
+                    what: "L·sqrt(λ_max(M*⁻¹M̂))".into(),
+                },
+            )
+        }
+        "data.agreement" => {
+            let data = ctx.data.as_ref().ok_or("the instance has no data")?;
+            let ip = data.inner_products(&ctx.truth);
+            let agree = data
+                .triplets
+                .iter()
+                .zip(&ip)
+                .filter(|(t, v)| q_int(t.y as i64) * *v > Q::zero())
+                .count();
+            let frac = Q::new((agree as i64).into(), (data.n() as i64).into());
+            fixed(
+                c,
+                Role::Conclusion,
+                Some(&frac),
+                true,
+                "label agreement with sign⟨M*, A_t⟩ (exact)",
+            )
+        }
+        id if id.starts_with("init.eigenvalue.") => {
+            let k: usize = id["init.eigenvalue.".len()..]
+                .parse()
+                .map_err(|_| "not an eigenvalue number".to_string())?;
+            if k == 0 || k > ctx.rank {
+                return Err(format!(
+                    "eigenvalue {k} is not among the top r = {}",
+                    ctx.rank
+                ));
+            }
+            let (lo, hi) = bracket(ctx, c, d + 1 - k, SPECTRAL)?;
+            conclude(
+                c,
+                Expect {
+                    role: Role::Conclusion,
+                    bound: None,
+                    computed: Some(RatInterval::new(lo, hi, 64)),
+                    what: format!("eigenvalue {k} of the exact spectral matrix (congruences)"),
+                },
+            )
+        }
+        "H.minimiser" => {
+            let data = ctx.data.as_ref().ok_or("the instance has no data")?;
+            let Witness::Point { point } = &c.witness else {
+                return Err("expected the separating U as a point witness".into());
+            };
+            if point.len() != d * ctx.rank {
+                return Err(format!("U needs {} entries", d * ctx.rank));
+            }
+            let u: Vec<Q> = point.iter().map(|s| q(s, "U")).collect::<Result<_, _>>()?;
+            let margin = min_margin(data, &u, ctx.rank).ok_or("no triplet")?;
+            // Only a positive margin proves anything (that no minimiser exists).
+            if c.verdict == Verdict::Certified {
+                return Err("a single U cannot certify that a minimiser exists".into());
+            }
+            conclude(
+                c,
+                Expect {
+                    role: Role::Hypothesis,
+                    bound: Some(("<=", Q::zero(), Q::zero())),
+                    computed: Some(RatInterval::point(margin, 64)),
+                    what: "min_t y_t⟨UUᵀ, A_t⟩ (exact)".into(),
+                },
+            )
+        }
+        "S1.stationary" => {
+            let v = stationary(ctx)?;
+            conclude(
+                c,
+                Expect {
+                    role: Role::Conclusion,
+                    bound: None,
+                    computed: Some(v.loss.clone()),
+                    what: "Krawczyk re-run; ℓ over the box".into(),
+                },
+            )
+        }
+        "S1.hessian_pd" => {
+            let (t, below) = congruence(ctx, &c.witness, HESSIAN)?;
+            if !t.is_zero() {
+                return Err("the congruence must be at t = 0".into());
+            }
+            conclude(
+                c,
+                Expect {
+                    role: Role::Hypothesis,
+                    bound: Some(("=", Q::zero(), Q::zero())),
+                    computed: Some(RatInterval::point(q_int(below as i64), 64)),
+                    what: "eigenvalues of ∇²ℓ below 0 over the box (congruence)".into(),
+                },
+            )
+        }
+        "S1.hessian_min" | "S1.hessian_max" => {
+            let n = d * ctx.rank;
+            let (index, bound) = if c.id == "S1.hessian_min" {
+                (1, Some((">", Q::zero(), Q::zero())))
+            } else {
+                (n, None)
+            };
+            let (lo, hi) = bracket(ctx, c, index, HESSIAN)?;
+            conclude(
+                c,
+                Expect {
+                    role: Role::Conclusion,
+                    bound,
+                    computed: Some(RatInterval::new(lo, hi, 64)),
+                    what: format!("eigenvalue {index} of ∇²ℓ over the box (congruences)"),
+                },
+            )
+        }
+        "S1.local_rate" => {
+            let n = d * ctx.rank;
+            let mu = bracket(
+                ctx,
+                ctx.cert
+                    .claim("S1.hessian_min")
+                    .ok_or("S1.hessian_min is missing")?,
+                1,
+                HESSIAN,
+            )?;
+            let l = bracket(
+                ctx,
+                ctx.cert
+                    .claim("S1.hessian_max")
+                    .ok_or("S1.hessian_max is missing")?,
+                n,
+                HESSIAN,
+            )?;
+            let eta = param_of(ctx, "eta")?;
+            let (a, b) = local_rate(&eta, (&mu.0, &mu.1), (&l.0, &l.1));
+            conclude(
+                c,
+                Expect {
+                    role: Role::Conclusion,
+                    bound: Some(("<", q_int(1), q_int(1))),
+                    computed: Some(RatInterval::new(a, b, 64)),
+                    what: "max(|1 − ημ_h|, |1 − ηL_h|) from the brackets".into(),
+                },
+            )
+        }
+        "S1.distance" => {
+            let v = stationary(ctx)?;
+            conclude(
+                c,
+                Expect {
+                    role: Role::Conclusion,
+                    bound: None,
+                    computed: Some(distance_to(&v.tight, ctx.rank, &ctx.truth)),
+                    what: "‖ÛÛᵀ − M*‖_F over the tight box".into(),
+                },
+            )
+        }
+        "S1.orbit" => {
+            let e = orbit(ctx)?;
+            let (lo, hi) = e[e.len() - 1].clone();
+            conclude(
+                c,
+                Expect {
+                    role: Role::Conclusion,
+                    bound: None,
+                    computed: Some(RatInterval::new(lo, hi, 64)),
+                    what: "interval GD orbit re-checked (mean-value form, MPFR); e_K".into(),
+                },
+            )
+        }
+        "S1.contraction" => {
+            let e = orbit(ctx)?;
+            let (mut lo, mut hi) = (Q::zero(), Q::zero());
+            for k in 0..e.len() - 1 {
+                if !e[k].0.is_positive() {
+                    return Err(format!("e_{k} is not bounded away from 0"));
+                }
+                // e_(k+1)/e_k ∈ [lo_(k+1)/hi_k, hi_(k+1)/lo_k]
+                lo = lo.max(&e[k + 1].0 / &e[k].1);
+                hi = hi.max(&e[k + 1].1 / &e[k].0);
+            }
+            let bound = param(ctx.cert, "rho")
+                .map_err(|m| m.0)?
+                .map(|r| ("<=", r.clone(), r));
+            conclude(
+                c,
+                Expect {
+                    role: Role::Conclusion,
+                    bound,
+                    computed: Some(RatInterval::new(lo, hi, 64)),
+                    what: "max_k e_(k+1)/e_k over the verified orbit".into(),
+                },
+            )
+        }
+        other => Err(format!("claim `{other}` is not part of this theorem")),
+    }
+}
+
+/// Most GD steps in an orbit witness the kernel re-checks.
+const MAX_ORBIT_STEPS: usize = 100_000;
+
+/// Re-checks the orbit witness of `S1.orbit` (cached) and returns `e_k` for every box.
+fn orbit<'a>(ctx: &'a Ctx<'_>) -> Result<&'a Vec<(Q, Q)>, String> {
+    ctx.orbit
+        .get_or_init(|| verify_orbit(ctx))
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// `X_0 ∋ start`; for each k, `X_k ⊆ hulls[k / block]` and the mean-value enclosure
+/// `F(m) + (I − η∇²ℓ(hull))(X_k − m)` of `F(X_k)` lies in `X_{k+1}`; `∇ℓ` and `∇²ℓ` in the closed
+/// forms of `spec::bradley_terry`, in the kernel's own MPFR intervals.
+fn verify_orbit(ctx: &Ctx<'_>) -> Result<Vec<(Q, Q)>, String> {
+    let data = ctx.data.as_ref().ok_or("the instance has no data")?;
+    let c = ctx.cert.claim("S1.orbit").ok_or("S1.orbit is missing")?;
+    let Witness::GdOrbit {
+        loss,
+        start,
+        block,
+        boxes,
+        hulls,
+    } = &c.witness
+    else {
+        return Err("S1.orbit has no GD-orbit witness".into());
+    };
+    if loss != "bradley_terry" {
+        return Err(format!("loss `{loss}`, expected `bradley_terry`"));
+    }
+    let obj = BtLoss::new(data, ctx.rank);
+    let n = obj.dim();
+    let steps = boxes.len().saturating_sub(1);
+    if *block == 0
+        || boxes.is_empty()
+        || steps > MAX_ORBIT_STEPS
+        || hulls.len() != steps.div_ceil(*block)
+    {
+        return Err("the orbit needs 1 to 100001 boxes and one hull per block of steps".into());
+    }
+    let bits = bits_of(c);
+    let parse_box = |b: &[crate::certificate::Encl], what: &str| -> Result<Vec<(Q, Q)>, String> {
+        if b.len() != n {
+            return Err(format!("{what}: expected {n} coordinates"));
+        }
+        b.iter()
+            .map(|e| e.parse().map_err(|m| format!("{what}: {m}")))
+            .collect()
+    };
+    let mpfr = |b: &[(Q, Q)]| -> Vec<MpfrInterval> {
+        b.iter()
+            .map(|(l, h)| MpfrInterval::from_q(bits, l, h))
+            .collect()
+    };
+    let inside =
+        |a: &[(Q, Q)], b: &[(Q, Q)]| a.iter().zip(b).all(|(x, y)| y.0 <= x.0 && x.1 <= y.1);
+    let s: Vec<Q> = start
+        .iter()
+        .map(|v| q(v, "start"))
+        .collect::<Result<_, _>>()?;
+    let mut x = parse_box(&boxes[0], "box 0")?;
+    if s.len() != n || !s.iter().zip(&x).all(|(v, (l, h))| l <= v && v <= h) {
+        return Err("the start is not in box 0".into());
+    }
+    let arms = obj.arms_in(&MpfrInterval::unit(bits));
+    let eta = MpfrInterval::from_q(bits, &param_of(ctx, "eta")?, &param_of(ctx, "eta")?);
+    let tight: Vec<MpfrInterval> = stationary(ctx)?
+        .tight
+        .iter()
+        .map(|t| {
+            t.bounds()
+                .map(|(l, h)| MpfrInterval::from_q(bits, &l, &h))
+                .ok_or("unbounded tight box")
+        })
+        .collect::<Result<_, _>>()?;
+    let e_of = |b: &[MpfrInterval]| -> Result<(Q, Q), String> {
+        crate::spec::bradley_terry::gap(b, &tight, ctx.rank)
+            .bounds()
+            .ok_or_else(|| "an unbounded e_k".to_string())
+    };
+    let mut e = vec![e_of(&mpfr(&x))?];
+    let mut hess = vec![];
+    let mut hull = vec![];
+    for k in 0..steps {
+        if k % block == 0 {
+            hull = parse_box(&hulls[k / block], &format!("hull {}", k / block))?;
+            hess = obj.hessian_with(&arms, &mpfr(&hull));
+        }
+        if !inside(&x, &hull) {
+            return Err(format!("box {k} is not inside its hull"));
+        }
+        let m: Vec<MpfrInterval> = x
+            .iter()
+            .map(|(l, h)| {
+                let mid = (l + h) / q_int(2);
+                MpfrInterval::from_q(bits, &mid, &mid)
+            })
+            .collect();
+        let img = crate::spec::bradley_terry::gd_box_step(&obj, &arms, &eta, &mpfr(&x), &m, &hess);
+        let img: Vec<(Q, Q)> = img
+            .iter()
+            .map(|v| {
+                v.bounds()
+                    .ok_or_else(|| format!("step {k}: an unbounded image"))
+            })
+            .collect::<Result<_, _>>()?;
+        let next = parse_box(&boxes[k + 1], &format!("box {}", k + 1))?;
+        if !inside(&img, &next) {
+            return Err(format!("step {k}: F(X_{k}) is not inside X_{}", k + 1));
+        }
+        x = next;
+        e.push(e_of(&mpfr(&x))?);
+    }
+    Ok(e)
+}
+
+/// The exact spectral matrix `(1/(6n)) Σ y_t A_t` (cached).
+fn spectral<'a>(ctx: &'a Ctx<'_>) -> Result<&'a Vec<Q>, String> {
+    let data = ctx.data.as_ref().ok_or("the instance has no data")?;
+    Ok(ctx.spectral.get_or_init(|| data.spectral_matrix()))
+}
+
+/// The shift and the count below it of a congruence witness of the matrix `name`.
+fn congruence(ctx: &Ctx<'_>, w: &Witness, name: &str) -> Result<(Q, usize), String> {
+    let Witness::Congruence {
+        matrix,
+        t,
+        perm,
+        factor,
+        factor_kind,
+        method,
+    } = w
+    else {
+        return Err("expected a congruence witness".into());
+    };
+    if matrix != name {
+        return Err(format!("congruence of `{matrix}`, expected `{name}`"));
+    }
+    if method != "mpfr:128" {
+        return Err(format!("method `{method}`, expected mpfr:128"));
+    }
+    let t = q(t, "t")?;
+    let x: Vec<Q> = factor
+        .iter()
+        .map(|s| q(s, "factor"))
+        .collect::<Result<_, _>>()?;
+    let (below, _) = if name == SPECTRAL {
+        let d = ctx.d;
+        congruence_counts(
+            &KMat::exact(d, d, spectral(ctx)?.clone()),
+            &t,
+            perm,
+            &x,
+            factor_kind,
+            true,
+        )?
+    } else {
+        congruence_counts(&stationary(ctx)?.hessian, &t, perm, &x, factor_kind, false)?
+    };
+    Ok((t, below))
+}
+
+/// `λ_index ∈ (t_lo, t_hi)` (ascending, from 1) of the matrix `name` from a bracket witness.
+fn bracket(ctx: &Ctx<'_>, c: &Claim, index: usize, name: &str) -> Result<(Q, Q), String> {
+    let Witness::Bracket {
+        index: i,
+        lower,
+        upper,
+    } = &c.witness
+    else {
+        return Err(format!("{} has no bracket witness", c.id));
+    };
+    if *i != index {
+        return Err(format!(
+            "{} brackets eigenvalue {i}, expected {index}",
+            c.id
+        ));
+    }
+    let (lo, below_lo) = congruence(ctx, lower, name)?;
+    let (hi, below_hi) = congruence(ctx, upper, name)?;
+    if !(below_lo < index && below_hi >= index) {
+        return Err(format!(
+            "{below_lo} eigenvalues below {}, {below_hi} below {}: no bracket of eigenvalue {index}",
+            format_exact(&lo),
+            format_exact(&hi)
+        ));
+    }
+    Ok((lo, hi))
+}
+
+/// Re-runs the Krawczyk test of `S1.stationary` (cached).
+fn stationary<'a>(ctx: &'a Ctx<'_>) -> Result<&'a Verified, String> {
+    ctx.stationary
+        .get_or_init(|| verify_stationary(ctx))
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// `K(X) = m − C∇ℓ(m) + (I − C∇²ℓ(X))(X − m) ⊂ int X`, and `K(X)` inside the recorded tight box.
+/// The loss sums thousands of logistic terms, too slow for exact rationals: the kernel evaluates
+/// it, its gradient at `m` and its Hessian over `X` in its own MPFR intervals (outward rounding,
+/// the claim's precision plus 64 bits), by the closed forms of `spec::bradley_terry` (the engine
+/// differentiates the loss automatically, so the two derivations are independent).
+fn verify_stationary(ctx: &Ctx<'_>) -> Result<Verified, String> {
+    let data = ctx.data.as_ref().ok_or("the instance has no data")?;
+    let c = ctx
+        .cert
+        .claim("S1.stationary")
+        .ok_or("S1.stationary is missing")?;
+    let Witness::Stationary {
+        loss,
+        center,
+        radius,
+        tight,
+        preconditioner,
+    } = &c.witness
+    else {
+        return Err("S1.stationary has no stationary-point witness".into());
+    };
+    if loss != "bradley_terry" {
+        return Err(format!("loss `{loss}`, expected `bradley_terry`"));
+    }
+    let obj = BtLoss::new(data, ctx.rank);
+    let n = obj.dim();
+    if center.len() != n || radius.len() != n || tight.len() != n || preconditioner.len() != n * n {
+        return Err(format!(
+            "the witness needs {n} coordinates and an {n}x{n} preconditioner"
+        ));
+    }
+    let bits = bits_of(c);
+    let parse = |v: &[String], what: &str| -> Result<Vec<Q>, String> {
+        v.iter().map(|s| q(s, what)).collect()
+    };
+    let (m, r, cm) = (
+        parse(center, "center")?,
+        parse(radius, "radius")?,
+        parse(preconditioner, "preconditioner")?,
+    );
+    if r.iter().any(|x| !x.is_positive()) {
+        return Err("every radius must be positive".into());
+    }
+    let pt = |v: &Q| MpfrInterval::from_q(bits, v, v);
+    let m_i: Vec<MpfrInterval> = m.iter().map(pt).collect();
+    let arms = obj.arms_in(&MpfrInterval::unit(bits));
+    let g = obj.gradient_with(&arms, &m_i);
+    let x: Vec<MpfrInterval> = m
+        .iter()
+        .zip(&r)
+        .map(|(mi, ri)| MpfrInterval::from_q(bits, &(mi - ri), &(mi + ri)))
+        .collect();
+    let over_box = obj.value_with(&arms, &x);
+    let h = obj.hessian_with(&arms, &x);
+    let tight_box: Vec<RatInterval> = tight
+        .iter()
+        .enumerate()
+        .map(|(i, e)| interval(e, bits, &format!("tight[{i}]")))
+        .collect::<Result<_, _>>()?;
+    for i in 0..n {
+        let mut k = m_i[i].clone();
+        for j in 0..n {
+            k = k - &(pt(&cm[i * n + j]) * &g[j]);
+        }
+        for l in 0..n {
+            let mut a = if i == l {
+                pt(&q_int(1))
+            } else {
+                pt(&Q::zero())
+            };
+            for j in 0..n {
+                a = a - &(pt(&cm[i * n + j]) * &h[j * n + l]);
+            }
+            k = k + &(a * &(x[l].clone() - &m_i[l]));
+        }
+        if !k.interior(&x[i]) {
+            return Err(format!(
+                "coordinate {i}: K(X) = {} is not in the interior of X",
+                show_any(&k)
+            ));
+        }
+        let (kl, kh) = k.bounds().ok_or("unbounded K(X)")?;
+        let (tl, th) = tight_box[i].bounds().ok_or("unbounded tight box")?;
+        let (xl, xh) = x[i].bounds().ok_or("unbounded box")?;
+        if !(tl <= kl && kh <= th && xl <= tl && th <= xh) {
+            return Err(format!(
+                "coordinate {i}: the tight box {} does not hold K(X) = {} or leaves X",
+                show(&tight_box[i]),
+                show_any(&k)
+            ));
+        }
+    }
+    let hb: Vec<(Q, Q)> = h
+        .iter()
+        .map(|e| {
+            e.bounds()
+                .ok_or_else(|| "an unbounded Hessian entry".to_string())
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Verified {
+        tight: tight_box,
+        loss: {
+            let (lo, hi) = over_box.bounds().ok_or("unbounded loss")?;
+            RatInterval::new(lo, hi, bits)
+        },
+        hessian: KMat::of_intervals(n, n, &hb),
+    })
+}
+
+fn show_any<S: Enclosure>(x: &S) -> String {
+    match x.bounds() {
+        Some((a, b)) => crate::certificate::display_interval(&a, &b, 8),
+        None => "unbounded".into(),
+    }
+}
