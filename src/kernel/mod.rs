@@ -18,6 +18,7 @@
 mod checks;
 mod deep_mf;
 mod matrix;
+mod muon;
 mod pl_rate;
 mod spectrum;
 mod two_factor;
@@ -89,6 +90,7 @@ pub fn check(cert: &Certificate) -> Result<Report, Malformed> {
         "spectrum" => spectrum::check(cert)?,
         "weight-decay-eos" => weight_decay::check(cert)?,
         "pl-asymptotic-rate" => pl_rate::check(cert)?,
+        "muon" => muon::check(cert)?,
         other => {
             return Err(Malformed(format!(
                 "theorem `{other}` is not known to this kernel"

@@ -8,6 +8,7 @@
 
 pub mod deep_mf;
 pub mod mlp;
+pub mod muon;
 pub mod pl_rate;
 pub mod random;
 pub mod two_factor;

@@ -2,6 +2,7 @@
 
 pub mod deep_mf;
 pub mod instance;
+pub mod muon;
 pub mod pl_rate;
 pub mod spectrum;
 pub mod two_factor;
@@ -59,6 +60,7 @@ pub fn registry() -> Vec<&'static dyn Theorem> {
         &two_factor::TwoFactorTransformer,
         &weight_decay::WeightDecayEos,
         &pl_rate::PlAsymptoticRate,
+        &muon::Muon,
     ]
 }
 
