@@ -60,6 +60,16 @@ fn valid(text: &str) -> bool {
     check_text(text).expect("parses").valid()
 }
 
+fn image(v: &mut Value) -> &mut Value {
+    let i = v["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|c| c["id"] == "M1.image")
+        .unwrap();
+    &mut v["claims"][i]
+}
+
 fn reseal(v: &Value) -> String {
     let mut c: Certificate = serde_json::from_value(v.clone()).expect("certificate");
     c.digest = c.compute_digest();
@@ -114,15 +124,6 @@ fn small_m1_violated_and_mutations_rejected() {
     assert_eq!(code, 0);
     assert!(valid(&text));
     let v: Value = serde_json::from_str(&text).unwrap();
-    let image = |v: &mut Value| -> &mut Value {
-        let i = v["claims"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .position(|c| c["id"] == "M1.image")
-            .unwrap();
-        &mut v["claims"][i]
-    };
     // The cover must start at sigma_lo.
     let mut m = v.clone();
     image(&mut m)["witness"]["breakpoints"][0] = Value::from("0.6");
