@@ -345,9 +345,6 @@ impl Auditor for Muon {
         let a = spec(params);
         let conf = protocol.confidence;
         let pct = conf * 100.0;
-        let boot = |groups: &[Vec<(f64, f64)>], f: &dyn Fn(&[Vec<(f64, f64)>]) -> Option<f64>| {
-            bootstrap(groups, f, protocol.resamples, conf, protocol.bootstrap_seed)
-        };
         let seeds = &protocol.grid.seeds;
         let sizes = &protocol.grid.sizes;
         let nmax = sizes.iter().copied().max().unwrap_or(0);
@@ -383,7 +380,13 @@ impl Auditor for Muon {
                     ols_slope(&pts)
                 }
             };
-            let iv = boot(&groups, &slope);
+            let iv = bootstrap(
+                &groups,
+                slope,
+                protocol.resamples,
+                conf,
+                protocol.bootstrap_seed,
+            );
             let interval = iv.map(|i| [i.lo, i.hi]);
             out.push(Statistic {
                 id: format!("M4.N_slope.{name}"),
