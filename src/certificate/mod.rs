@@ -394,6 +394,32 @@ pub enum Witness {
         boxes: Vec<Vec<Encl>>,
         hulls: Vec<Vec<Encl>>,
     },
+    /// A cover of `[lo, hi]` by the boxes between consecutive `breakpoints`: on each box the kernel
+    /// encloses the `iterations`-fold composition of the map `map` by the mean-value form, rounding
+    /// outward to `bits` bits. At `argmin` and `argmax` the map's value bounds the least and the
+    /// greatest value from the other side.
+    ImageCover {
+        map: String,
+        iterations: usize,
+        bits: u32,
+        breakpoints: Vec<String>,
+        argmin: String,
+        argmax: String,
+    },
+    /// An exactly orthogonal candidate `Q = R·cayley(skew)` (`R = diag(−1, 1, …)` when `reflect`)
+    /// for the polar factor of `matrix`, with `(C + Cᵀ)/2 − tI` positive definite for `C = Qᵀ·matrix`.
+    PolarFactor {
+        matrix: String,
+        skew: Vec<String>,
+        reflect: bool,
+        t: String,
+    },
+    /// `σ_min(matrix)² ∈ [t, ‖Mv‖²/‖v‖²]`: `MᵀM − tI` is positive definite and `vector` is v.
+    Rayleigh {
+        matrix: String,
+        t: String,
+        vector: Vec<String>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -667,6 +693,24 @@ fn check_witness(w: &str, witness: &Witness) -> Result<(), String> {
                     .enumerate()
                     .try_for_each(|(k, b)| check_encls(&format!("{w}.{name}[{k}]"), b))?;
             }
+        }
+        Witness::ImageCover {
+            breakpoints,
+            argmin,
+            argmax,
+            ..
+        } => {
+            check_nums(&format!("{w}.breakpoints"), breakpoints)?;
+            check_num(&format!("{w}.argmin"), argmin)?;
+            check_num(&format!("{w}.argmax"), argmax)?;
+        }
+        Witness::PolarFactor { skew, t, .. } => {
+            check_nums(&format!("{w}.skew"), skew)?;
+            check_num(&format!("{w}.t"), t)?;
+        }
+        Witness::Rayleigh { t, vector, .. } => {
+            check_num(&format!("{w}.t"), t)?;
+            check_nums(&format!("{w}.vector"), vector)?;
         }
     }
     Ok(())

@@ -21,6 +21,7 @@ mod checks;
 mod deep_mf;
 mod feature_learning;
 mod matrix;
+mod muon;
 mod newton_ntk;
 mod pl_rate;
 mod spectrum;
@@ -97,6 +98,7 @@ pub fn check(cert: &Certificate) -> Result<Report, Malformed> {
         "newton-ntk" => newton_ntk::check(cert)?,
         "attention-pca" => attention_pca::check(cert)?,
         "bradley-terry-metric" => bradley_terry::check(cert)?,
+        "muon" => muon::check(cert)?,
         other => {
             return Err(Malformed(format!(
                 "theorem `{other}` is not known to this kernel"

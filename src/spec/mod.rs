@@ -11,6 +11,7 @@ pub mod bradley_terry;
 pub mod deep_mf;
 pub mod feature_learning;
 pub mod mlp;
+pub mod muon;
 pub mod newton_ntk;
 pub mod pl_rate;
 pub mod random;

@@ -6,6 +6,7 @@ pub mod deep_mf;
 pub mod feature_learning;
 pub mod inertia;
 pub mod instance;
+pub mod muon;
 pub mod newton_ntk;
 pub mod pl_rate;
 pub mod spectrum;
@@ -68,6 +69,7 @@ pub fn registry() -> Vec<&'static dyn Theorem> {
         &newton_ntk::NewtonNtk,
         &attention_pca::AttentionPca,
         &bradley_terry::BradleyTerryMetric,
+        &muon::Muon,
     ]
 }
 
