@@ -109,6 +109,12 @@ pub fn cayley_basis(n: usize, seed: u64) -> Vec<Q> {
             s[j * n + i] = -v;
         }
     }
+    cayley(&s, n)
+}
+
+/// The Cayley transform `Q = (I − S)(I + S)^{-1}` of a rational skew-symmetric `n×n` matrix S
+/// (row-major): exactly orthogonal.
+pub fn cayley(s: &[Q], n: usize) -> Vec<Q> {
     let id = |i: usize, j: usize| if i == j { q_int(1) } else { Q::zero() };
     let plus: Vec<Q> = (0..n * n).map(|k| id(k / n, k % n) + &s[k]).collect();
     let minus: Vec<Q> = (0..n * n).map(|k| id(k / n, k % n) - &s[k]).collect();

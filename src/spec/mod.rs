@@ -7,6 +7,7 @@
 //! layer searches, rounds or decides; it depends on `arith` only.
 
 pub mod deep_mf;
+pub mod imc;
 pub mod mlp;
 pub mod pl_rate;
 pub mod random;

@@ -1,6 +1,7 @@
 //! One module per paper: the statement, the instance schema, and the certifier.
 
 pub mod deep_mf;
+pub mod imc;
 pub mod instance;
 pub mod pl_rate;
 pub mod spectrum;
@@ -59,6 +60,7 @@ pub fn registry() -> Vec<&'static dyn Theorem> {
         &two_factor::TwoFactorTransformer,
         &weight_decay::WeightDecayEos,
         &pl_rate::PlAsymptoticRate,
+        &imc::InductiveMatrixCompletion,
     ]
 }
 

@@ -715,7 +715,7 @@ fn enclosing_imat<S: Arith>(n: usize, h: &[S]) -> Option<IMat> {
     IMat::enclosing(n, n, &b)
 }
 
-fn congruence_witness(matrix: &str, t: &Q, c: &InertiaCount) -> Witness {
+pub(crate) fn congruence_witness(matrix: &str, t: &Q, c: &InertiaCount) -> Witness {
     let n = c.perm.len();
     Witness::Congruence {
         matrix: matrix.into(),
@@ -750,7 +750,7 @@ fn count_at(a: &IMat, t: &Q) -> Option<InertiaCount> {
 
 /// Brackets eigenvalue number `index` (from 1, ascending) of `a` near the estimate `est`: shifts
 /// `est ∓ w` with `w` growing until the congruences decide; returns the two shifts and counts.
-fn bracket(
+pub(crate) fn bracket(
     a: &IMat,
     index: usize,
     est: f64,
