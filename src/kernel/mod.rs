@@ -17,6 +17,7 @@
 
 mod checks;
 mod deep_mf;
+mod imc;
 mod matrix;
 mod pl_rate;
 mod spectrum;
@@ -89,6 +90,7 @@ pub fn check(cert: &Certificate) -> Result<Report, Malformed> {
         "spectrum" => spectrum::check(cert)?,
         "weight-decay-eos" => weight_decay::check(cert)?,
         "pl-asymptotic-rate" => pl_rate::check(cert)?,
+        "inductive-matrix-completion" => imc::check(cert)?,
         other => {
             return Err(Malformed(format!(
                 "theorem `{other}` is not known to this kernel"

@@ -21,7 +21,7 @@ use crate::arith::{q_frac, q_int, Elementary, Enclosure, MpfrInterval, Ring};
 use crate::certificate::{display_interval, Bound, Claim, Encl, MatrixRecord, Role, Witness};
 use crate::linalg::{self, QMat};
 use crate::methods::escalation::ArithChoice;
-use crate::spec::imc::{dist, norm, solve_norm_sq, Data, Pgd, Setup};
+use crate::spec::imc::{i2_values, quantities, Data, Pgd, Setup};
 use std::collections::BTreeMap;
 
 pub struct InductiveMatrixCompletion;
@@ -382,37 +382,6 @@ fn certify(inst: &Inst, opts: &RunOptions) -> Vec<Claim> {
     out
 }
 
-/// The quantities of the run that claims are made of, from the iterate boxes.
-pub struct Quantities<S> {
-    /// `e_k`, k = 0..=K.
-    pub e: Vec<S>,
-    /// `‖Θ_{k+1} − Θ_k‖_F`, k = 0..K.
-    pub d: Vec<S>,
-    /// `max(‖U_k‖_F², ‖V_k‖_F²)` over k = 1..=K, as a hull.
-    pub factor_sq: Option<S>,
-}
-
-/// `e_k`, the step lengths and the factor norms over a chain of boxes (engine and kernel alike).
-pub fn quantities<S: Elementary + Enclosure>(
-    pgd: &Pgd<S>,
-    boxes: &[Vec<S>],
-    theta_ref: &[S],
-) -> Quantities<S> {
-    let thetas: Vec<Vec<S>> = boxes.iter().map(|b| pgd.theta(b)).collect();
-    let e = thetas.iter().map(|t| dist(t, theta_ref)).collect();
-    let d = thetas.windows(2).map(|w| dist(&w[1], &w[0])).collect();
-    let mut factor_sq: Option<S> = None;
-    for b in &boxes[1..] {
-        let (nu, nv) = pgd.factor_norms_sq(b);
-        let m = nu.hull(&nv);
-        factor_sq = Some(match factor_sq {
-            Some(f) => f.hull(&m),
-            None => m,
-        });
-    }
-    Quantities { e, d, factor_sq }
-}
-
 fn run(inst: &Inst, d: &Data, start: &[Q], bits: u32, sigma_lo: &Q, gram: &[Q]) -> Vec<Claim> {
     let arith = format!("mpfr:{bits}");
     let unit = MpfrInterval::unit(bits);
@@ -562,57 +531,4 @@ fn run(inst: &Inst, d: &Data, start: &[Q], bits: u32, sigma_lo: &Q, gram: &[Q]) 
         uses(k),
     ));
     out
-}
-
-/// The enclosures behind the I2 claims.
-pub struct I2Values<S> {
-    pub res: S,
-    pub eps: S,
-    pub nu: S,
-    pub bound: S,
-    pub pinv: S,
-}
-
-/// The I2 bounds at the iterate box `last` (shared with the kernel): `σ_lo` is a certified lower
-/// bound of σ_min(𝒜), `gram` the exact `𝒜*𝒜`. The pseudo-inverse parts are exact rational solves.
-pub fn i2_values<S: Elementary + Enclosure>(
-    pgd: &Pgd<S>,
-    d: &Data,
-    last: &[S],
-    unit: &S,
-    sigma_lo: &Q,
-    gram: &[Q],
-) -> I2Values<S> {
-    let theta = pgd.theta(last);
-    let res = norm(&pgd.residuals(&theta));
-    let eps_sq: Q = d.eps.iter().map(|e| e * e).sum();
-    let eps = unit.constant(&eps_sq).sqrt();
-    let nu = unit.constant(&d.nu_sq).sqrt();
-    let s = unit.constant(sigma_lo);
-    let bound = (res.clone() + &eps + &nu) / &s;
-    // Θ_mid: the exact midpoint of the Θ box; its radius in Frobenius norm.
-    let mids: Vec<Q> = theta
-        .iter()
-        .map(|t| {
-            t.bounds()
-                .map(|(l, h)| (l + h) / q_int(2))
-                .unwrap_or_default()
-        })
-        .collect();
-    let mid_s: Vec<S> = mids.iter().map(|q| unit.constant(q)).collect();
-    let rad = dist(&theta, &mid_s);
-    let pinv_part = |v: &[Q]| -> S {
-        match solve_norm_sq(gram, &d.adjoint(v)) {
-            Some(q) => unit.constant(&q).sqrt(),
-            None => unit.int(1) / &unit.int(0),
-        }
-    };
-    let pinv = pinv_part(&d.residual_q(&mids)) + &rad + &pinv_part(&d.eps) + &(nu.clone() / &s);
-    I2Values {
-        res,
-        eps,
-        nu,
-        bound,
-        pinv,
-    }
 }
