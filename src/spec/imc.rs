@@ -339,9 +339,9 @@ pub fn solve_norm_sq(g: &[Q], v: &[Q]) -> Option<Q> {
                 continue;
             }
             let f = R::from(&m[r][c] / &piv);
-            for k in c..=n {
-                let t = R::from(&f * &m[c][k]);
-                m[r][k] -= t;
+            let pivot_row = m[c].clone();
+            for (x, pv) in m[r].iter_mut().zip(&pivot_row).skip(c) {
+                *x -= R::from(&f * pv);
             }
         }
     }
