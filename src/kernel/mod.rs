@@ -20,6 +20,7 @@ mod bradley_terry;
 mod checks;
 mod deep_mf;
 mod feature_learning;
+mod imc;
 mod matrix;
 mod muon;
 mod newton_ntk;
@@ -99,6 +100,7 @@ pub fn check(cert: &Certificate) -> Result<Report, Malformed> {
         "attention-pca" => attention_pca::check(cert)?,
         "bradley-terry-metric" => bradley_terry::check(cert)?,
         "muon" => muon::check(cert)?,
+        "inductive-matrix-completion" => imc::check(cert)?,
         other => {
             return Err(Malformed(format!(
                 "theorem `{other}` is not known to this kernel"

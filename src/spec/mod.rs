@@ -10,6 +10,7 @@ pub mod attention_pca;
 pub mod bradley_terry;
 pub mod deep_mf;
 pub mod feature_learning;
+pub mod imc;
 pub mod mlp;
 pub mod muon;
 pub mod newton_ntk;

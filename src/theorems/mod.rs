@@ -4,6 +4,7 @@ pub mod attention_pca;
 pub mod bradley_terry;
 pub mod deep_mf;
 pub mod feature_learning;
+pub mod imc;
 pub mod inertia;
 pub mod instance;
 pub mod muon;
@@ -70,6 +71,7 @@ pub fn registry() -> Vec<&'static dyn Theorem> {
         &attention_pca::AttentionPca,
         &bradley_terry::BradleyTerryMetric,
         &muon::Muon,
+        &imc::InductiveMatrixCompletion,
     ]
 }
 
