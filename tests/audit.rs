@@ -202,3 +202,36 @@ fn bad_flags_and_inputs_have_their_exit_codes_and_messages() {
     );
     assert!(code == 0 || code == 3);
 }
+
+#[test]
+fn bbp_audit_of_attention_pca_approaches_the_limit_and_its_mean_is_recomputable() {
+    let dir = scratch("bbp");
+    let (code, stdout, _) = gdcert(
+        &[
+            "audit",
+            "attention-pca",
+            "--sizes",
+            "100,200",
+            "--seeds",
+            "12",
+            "--out",
+            "b.json",
+        ],
+        &dir,
+    );
+    assert!(code == 0 || code == 3, "exit {code}: {stdout}");
+    let r: Value = serde_json::from_slice(&std::fs::read(dir.join("b.json")).unwrap()).unwrap();
+    let at200: Vec<f64> = r["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["size"] == 200)
+        .map(|x| x["values"]["overlap2"].as_f64().unwrap())
+        .collect();
+    let mean = at200.iter().sum::<f64>() / at200.len() as f64;
+    let stat = &r["statistics"][0];
+    assert!((stat["estimate"].as_f64().unwrap() - mean).abs() < 1e-12);
+    // The BBP limit at β = 2, γ = 1/2 is (1 − 1/8)/(1 + 1/4) = 0.7 (theorems.md, Paper 9 P5).
+    assert!((mean - 0.7).abs() < 0.05, "mean overlap {mean}");
+    assert_eq!(gdcert(&["check", "b.json"], &dir).0, 0);
+}

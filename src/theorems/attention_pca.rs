@@ -37,6 +37,8 @@ use num_traits::{Signed, Zero};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+mod bbp;
+
 pub struct AttentionPca;
 
 const GROUPS: &[&str] = &["P2", "P3", "P4"];
@@ -132,6 +134,12 @@ impl Theorem for AttentionPca {
                 help: "claim groups to certify (default: P2, P3, and P4 when tokens is given)",
             },
         ]
+        .into_iter()
+        .chain(Self::bbp_keys())
+        .collect()
+    }
+    fn auditor(&self) -> Option<&dyn crate::audit::Auditor> {
+        Some(self)
     }
     fn default_instance(&self) -> (&'static str, &'static str) {
         (

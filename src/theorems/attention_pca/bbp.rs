@@ -84,7 +84,10 @@ impl AttentionPca {
         vec![
             p("bbp.beta", "audit P5: spike strength β (default 2)"),
             p("bbp.gamma", "audit P5: aspect ratio γ = d/L (default 1/2)"),
-            p("bbp.tol", "audit P5: tolerance of the mean overlap at the largest d (default 0.05)"),
+            p(
+                "bbp.tol",
+                "audit P5: tolerance of the mean overlap at the largest d (default 0.05)",
+            ),
         ]
     }
 }
@@ -129,7 +132,10 @@ impl Auditor for AttentionPca {
                     .filter(|r| r.size == d)
                     .filter_map(|r| r.values.get("overlap2").copied())
                     .collect();
-                format!("d = {d}: {}", mean(&v).map_or("—".into(), |m| format!("{m:.4}")))
+                format!(
+                    "d = {d}: {}",
+                    mean(&v).map_or("—".into(), |m| format!("{m:.4}"))
+                )
             })
             .collect();
         let largest = protocol.grid.sizes.iter().copied().max().unwrap_or(0);
@@ -139,7 +145,13 @@ impl Auditor for AttentionPca {
             .filter_map(|r| r.values.get("overlap2").copied())
             .collect();
         let iv = if at.len() >= 2 {
-            bootstrap(&at, mean, protocol.resamples, protocol.confidence, protocol.bootstrap_seed)
+            bootstrap(
+                &at,
+                mean,
+                protocol.resamples,
+                protocol.confidence,
+                protocol.bootstrap_seed,
+            )
         } else {
             None
         };
