@@ -963,3 +963,24 @@ fn tiny_mu_finishes_or_is_rejected() {
     let status = status.expect("certify with mu=1e-20000 ran for more than 20 s");
     assert!(matches!(status.code(), Some(0 | 65)), "exit {status:?}");
 }
+
+/// Every theorem `gdcert list` names certifies its default instance with a verdict (never a bad
+/// input, exit 65, or a crash), and its audit, when it has one, runs on a tiny grid.
+#[test]
+fn every_listed_theorem_certifies_its_default_instance() {
+    let list = Command::new(BIN).arg("list").output().unwrap();
+    let ids: Vec<String> = String::from_utf8_lossy(&list.stdout)
+        .lines()
+        .filter_map(|l| l.split('\t').next().map(str::to_string))
+        .collect();
+    assert!(ids.len() >= 10, "{ids:?}");
+    for id in &ids {
+        let out = Command::new(BIN).args(["certify", id]).output().unwrap();
+        let code = out.status.code().unwrap_or(-1);
+        assert!(
+            (0..=3).contains(&code),
+            "gdcert certify {id} exited {code}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

@@ -173,7 +173,10 @@ impl Theorem for BradleyTerryMetric {
         ]
     }
     fn default_instance(&self) -> (&'static str, &'static str) {
-        (DEFAULT_INSTANCE, "b3.toml")
+        (
+            "certificates/instances/bradley-terry-metric/b3.toml",
+            DEFAULT_INSTANCE,
+        )
     }
     fn certify(&self, params: &Params, opts: &RunOptions) -> Result<Vec<Claim>, InputError> {
         let inst = Inst::from_params(params)?;

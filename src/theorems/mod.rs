@@ -44,7 +44,7 @@ pub trait Theorem: Sync {
     /// Short names of the claim groups, for `gdcert list`.
     fn claim_groups(&self) -> &'static str;
     fn schema(&self) -> Vec<ParamSpec>;
-    /// The default instance, as TOML text, and its file name.
+    /// The default instance: its file name (as the README shows it) and its TOML text.
     fn default_instance(&self) -> (&'static str, &'static str);
     /// Certifies an instance. Input errors (out-of-range values, inconsistent keys) are `Err`.
     fn certify(&self, params: &Params, opts: &RunOptions) -> Result<Vec<Claim>, InputError>;
