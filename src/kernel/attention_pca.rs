@@ -11,7 +11,7 @@
 use super::checks::{
     bits_of, check_identity, check_orbit, conclude, interval, q, show, Expect, IBox,
 };
-use super::matrix::{congruence_counts, KMat};
+use super::matrix::{check_congruence_witness, KMat};
 use super::{ClaimCheck, Malformed};
 use crate::arith::exact::{format_exact, parse_q, Q};
 use crate::arith::{q_int, Enclosure, RatInterval, Ring};
@@ -487,30 +487,7 @@ impl Ctx<'_> {
 
     /// `(t, number of eigenvalues below t)` of a congruence witness on the matrix it names.
     fn congruence(&self, w: &Witness, expected: &str) -> Result<(Q, usize), String> {
-        let Witness::Congruence {
-            matrix,
-            t,
-            perm,
-            factor,
-            factor_kind,
-            method,
-        } = w
-        else {
-            return Err("expected a congruence witness".into());
-        };
-        if matrix != expected {
-            return Err(format!("congruence of `{matrix}`, expected `{expected}`"));
-        }
-        if method != "mpfr:128" {
-            return Err(format!("method `{method}`, expected mpfr:128"));
-        }
-        let t = q(t, "t")?;
-        let x: Vec<Q> = factor
-            .iter()
-            .map(|s| q(s, "factor"))
-            .collect::<Result<_, _>>()?;
-        let (below, _) =
-            congruence_counts(&self.matrix(matrix)?, &t, perm, &x, factor_kind, false)?;
+        let (t, below, _) = check_congruence_witness(w, expected, &self.matrix(expected)?, false)?;
         Ok((t, below))
     }
 

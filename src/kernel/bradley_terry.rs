@@ -7,7 +7,7 @@
 //! witnesses are re-checked in exact arithmetic), and the separating `U`'s margins.
 
 use super::checks::{bits_of, conclude, interval, param, q, show, Expect};
-use super::matrix::{congruence_counts, KMat};
+use super::matrix::{check_congruence_witness, KMat};
 use super::{ClaimCheck, Malformed};
 use crate::arith::exact::{format_exact, Q};
 use crate::arith::{q_int, Elementary, Enclosure, MpfrInterval, RatInterval, Ring};
@@ -686,40 +686,11 @@ fn spectral<'a>(ctx: &'a Ctx<'_>) -> Result<&'a Vec<Q>, String> {
 
 /// The shift and the count below it of a congruence witness of the matrix `name`.
 fn congruence(ctx: &Ctx<'_>, w: &Witness, name: &str) -> Result<(Q, usize), String> {
-    let Witness::Congruence {
-        matrix,
-        t,
-        perm,
-        factor,
-        factor_kind,
-        method,
-    } = w
-    else {
-        return Err("expected a congruence witness".into());
-    };
-    if matrix != name {
-        return Err(format!("congruence of `{matrix}`, expected `{name}`"));
-    }
-    if method != "mpfr:128" {
-        return Err(format!("method `{method}`, expected mpfr:128"));
-    }
-    let t = q(t, "t")?;
-    let x: Vec<Q> = factor
-        .iter()
-        .map(|s| q(s, "factor"))
-        .collect::<Result<_, _>>()?;
-    let (below, _) = if name == SPECTRAL {
+    let (t, below, _) = if name == SPECTRAL {
         let d = ctx.d;
-        congruence_counts(
-            &KMat::exact(d, d, spectral(ctx)?.clone()),
-            &t,
-            perm,
-            &x,
-            factor_kind,
-            true,
-        )?
+        check_congruence_witness(w, name, &KMat::exact(d, d, spectral(ctx)?.clone()), true)?
     } else {
-        congruence_counts(&stationary(ctx)?.hessian, &t, perm, &x, factor_kind, false)?
+        check_congruence_witness(w, name, &stationary(ctx)?.hessian, false)?
     };
     Ok((t, below))
 }

@@ -3,7 +3,7 @@
 //! instance's exact α's. The limit claim itself is only audited (`gdcert audit`), never certified.
 
 use super::checks::{conclude, param, q, Expect};
-use super::matrix::{congruence_counts, KMat};
+use super::matrix::{check_congruence_witness, KMat};
 use super::{ClaimCheck, Malformed};
 use crate::arith::exact::Q;
 use crate::arith::ratinterval::RatInterval;
@@ -183,29 +183,12 @@ fn check_sample(
         .collect();
     let computed = match &c.witness {
         Witness::None if c.verdict == Verdict::Undecided => None,
-        Witness::Congruence {
-            matrix,
-            t,
-            perm,
-            factor,
-            factor_kind,
-            ..
-        } => {
-            if matrix != SAMPLE_JORDAN {
-                return Err(format!(
-                    "the congruence is of `{matrix}`, expected `{SAMPLE_JORDAN}`"
-                ));
-            }
-            let t = q(t, "t")?;
+        Witness::Congruence { .. } => {
+            let a = KMat::of_rationals(big, big, &j, false);
+            let (t, _, above) = check_congruence_witness(&c.witness, SAMPLE_JORDAN, &a, false)?;
             if t <= q_int(0) {
                 return Err("the threshold must be positive".into());
             }
-            let x: Vec<Q> = factor
-                .iter()
-                .map(|s| q(s, "factor"))
-                .collect::<Result<_, _>>()?;
-            let a = KMat::of_rationals(big, big, &j, false);
-            let (_, above) = congruence_counts(&a, &t, perm, &x, factor_kind, false)?;
             Some(exact(&q_int(above as i64)))
         }
         _ => return Err("the sampled count needs a congruence witness".into()),

@@ -12,7 +12,7 @@
 //!   MPFR intervals, the pseudo-inverse parts by exact rational solves.
 
 use super::checks::{bits_of, conclude, q, Expect};
-use super::matrix::{congruence_counts, KMat};
+use super::matrix::{check_congruence_witness, KMat};
 use super::{ClaimCheck, Malformed};
 use crate::arith::exact::{format_exact, Q};
 use crate::arith::{q_int, Enclosure, MpfrInterval, RatInterval, Ring};
@@ -126,30 +126,9 @@ struct Run {
 impl Ctx<'_> {
     /// The counts below `t` of a congruence witness on the exact Gram matrix.
     fn congruence(&self, w: &Witness) -> Result<(Q, usize), String> {
-        let Witness::Congruence {
-            matrix,
-            t,
-            perm,
-            factor,
-            factor_kind,
-            method,
-        } = w
-        else {
-            return Err("expected a congruence witness".into());
-        };
-        if matrix != GRAM || method != "mpfr:128" {
-            return Err(format!(
-                "congruence of `{matrix}` by `{method}`, expected `{GRAM}` by mpfr:128"
-            ));
-        }
         let n = self.data.a * self.data.b;
-        let t = q(t, "t")?;
-        let x: Vec<Q> = factor
-            .iter()
-            .map(|s| q(s, "factor"))
-            .collect::<Result<_, _>>()?;
         let g = KMat::of_rationals(n, n, &self.gram, false);
-        let (below, _) = congruence_counts(&g, &t, perm, &x, factor_kind, false)?;
+        let (t, below, _) = check_congruence_witness(w, GRAM, &g, false)?;
         Ok((t, below))
     }
 

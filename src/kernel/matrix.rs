@@ -454,3 +454,38 @@ pub fn congruence_counts(
     }
     Ok((below, above))
 }
+
+/// Re-checks a congruence witness that must name the matrix `expected`, against the enclosure `a`
+/// of that matrix (`exact`: rational arithmetic, else outward-rounded MPFR). Returns the shift `t`
+/// and the numbers of eigenvalues below and above it ([`congruence_counts`]).
+pub fn check_congruence_witness(
+    w: &crate::certificate::Witness,
+    expected: &str,
+    a: &KMat,
+    exact: bool,
+) -> Result<(Q, usize, usize), String> {
+    let crate::certificate::Witness::Congruence {
+        matrix,
+        t,
+        perm,
+        factor,
+        factor_kind,
+        method,
+    } = w
+    else {
+        return Err("expected a congruence witness".into());
+    };
+    if matrix != expected {
+        return Err(format!("congruence of `{matrix}`, expected `{expected}`"));
+    }
+    if method != "mpfr:128" {
+        return Err(format!("method `{method}`, expected mpfr:128"));
+    }
+    let t = super::checks::q(t, "t")?;
+    let x: Vec<Q> = factor
+        .iter()
+        .map(|s| super::checks::q(s, "factor"))
+        .collect::<Result<_, _>>()?;
+    let (below, above) = congruence_counts(a, &t, perm, &x, factor_kind, exact)?;
+    Ok((t, below, above))
+}

@@ -11,7 +11,7 @@
 //!   the σ_min enclosures and the ratio are recomputed exactly from the witnesses.
 
 use super::checks::{conclude, param, q, Expect};
-use super::matrix::{congruence_counts, KMat};
+use super::matrix::{check_congruence_witness, KMat};
 use super::{ClaimCheck, Malformed};
 use crate::arith::dual::Dual;
 use crate::arith::exact::{format_exact, parse_q, Q};
@@ -278,26 +278,7 @@ fn gram(ctx: &Ctx<'_>) -> Result<(Vec<Q>, usize, usize, bool), String> {
 }
 
 fn congruence(g: &KMat, w: &Witness) -> Result<(Q, usize), String> {
-    let Witness::Congruence {
-        matrix,
-        t,
-        perm,
-        factor,
-        factor_kind,
-        ..
-    } = w
-    else {
-        return Err("expected a congruence witness".into());
-    };
-    if matrix != "gram(M)" {
-        return Err(format!("congruence of `{matrix}`, expected `gram(M)`"));
-    }
-    let t = q(t, "t")?;
-    let x: Vec<Q> = factor
-        .iter()
-        .map(|s| q(s, "factor"))
-        .collect::<Result<_, _>>()?;
-    let (below, _) = congruence_counts(g, &t, perm, &x, factor_kind, true)?;
+    let (t, below, _) = check_congruence_witness(w, "gram(M)", g, true)?;
     Ok((t, below))
 }
 

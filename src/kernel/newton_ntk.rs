@@ -10,7 +10,7 @@
 //!   [`RatInterval`], and its congruence at 0.
 
 use super::checks::{bits_of, conclude, param, q, show, Expect};
-use super::matrix::{congruence_counts, KMat};
+use super::matrix::{check_congruence_witness, KMat};
 use super::weight_decay::int_param;
 use super::{ClaimCheck, Malformed};
 use crate::arith::exact::Q;
@@ -237,29 +237,7 @@ impl Ctx<'_> {
     }
 
     fn congruence(&self, w: &Witness, matrix: &KMat, name: &str) -> Result<(Q, usize), String> {
-        let Witness::Congruence {
-            matrix: mname,
-            t,
-            perm,
-            factor,
-            factor_kind,
-            method,
-        } = w
-        else {
-            return Err("expected a congruence witness".into());
-        };
-        if mname != name {
-            return Err(format!("congruence of `{mname}`, expected `{name}`"));
-        }
-        if method != "mpfr:128" {
-            return Err(format!("method `{method}`, expected mpfr:128"));
-        }
-        let t = q(t, "t")?;
-        let x: Vec<Q> = factor
-            .iter()
-            .map(|s| q(s, "factor"))
-            .collect::<Result<_, _>>()?;
-        let (below, _) = congruence_counts(matrix, &t, perm, &x, factor_kind, false)?;
+        let (t, below, _) = check_congruence_witness(w, name, matrix, false)?;
         Ok((t, below))
     }
 

@@ -15,7 +15,7 @@ use super::checks::{
     bits_of, check_identity, check_orbit, conclude, interval, iterate_jacobian, mean_value_image,
     param, q, show, Expect, IBox,
 };
-use super::matrix::{congruence_counts, difference, product, KMat, PREC};
+use super::matrix::{check_congruence_witness, difference, product, KMat, PREC};
 use super::{ClaimCheck, Malformed};
 use crate::arith::exact::{format_exact, parse_q, Q};
 use crate::arith::{
@@ -483,30 +483,8 @@ impl Ctx<'_> {
 
     /// The counts of a congruence witness on the verified Hessian, with its shift.
     fn congruence(&self, w: &Witness) -> Result<(Q, usize), String> {
-        let Witness::Congruence {
-            matrix,
-            t,
-            perm,
-            factor,
-            factor_kind,
-            method,
-        } = w
-        else {
-            return Err("expected a congruence witness".into());
-        };
-        if matrix != HESSIAN {
-            return Err(format!("congruence of `{matrix}`, expected `{HESSIAN}`"));
-        }
-        if method != "mpfr:128" {
-            return Err(format!("method `{method}`, expected mpfr:128"));
-        }
-        let v = self.stationary()?;
-        let t = q(t, "t")?;
-        let x: Vec<Q> = factor
-            .iter()
-            .map(|s| q(s, "factor"))
-            .collect::<Result<_, _>>()?;
-        let (below, _) = congruence_counts(&v.hessian, &t, perm, &x, factor_kind, false)?;
+        let (t, below, _) =
+            check_congruence_witness(w, HESSIAN, &self.stationary()?.hessian, false)?;
         Ok((t, below))
     }
 
