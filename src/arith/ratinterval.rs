@@ -14,7 +14,7 @@
 //! - `π`: Machin's formula `16 atan(1/5) - 4 atan(1/239)`, alternating series;
 //! - `acosh x = ln(x + sqrt(x² - 1))`.
 
-use super::exact::{dyadic, pow2, q_int, qadd, qcmp, qmul, qsub, Q};
+use super::exact::{dyadic, dyadic_exp, pow2, q_int, qadd, qcmp, qmul, qsub, Q};
 use super::{Arith, Elementary, Enclosure, Field, Ring, Tri};
 use num_bigint::BigInt;
 use num_traits::{One, Signed, ToPrimitive, Zero};
@@ -240,8 +240,14 @@ impl Neg for RatInterval {
 }
 
 impl Ring for RatInterval {
+    /// A dyadic constant stays a point; any other is enclosed outward by dyadics of `bits + 64`
+    /// significant bits, so later products take the dyadic fast path instead of long gcds.
     fn constant(&self, q: &Q) -> Self {
-        Self::point(q.clone(), self.bits)
+        if dyadic_exp(q).is_some() {
+            return Self::point(q.clone(), self.bits);
+        }
+        let b = self.bits + 64;
+        Self::new(round_rel(q, b, false), round_rel(q, b, true), self.bits)
     }
     fn tidy(self) -> Self {
         let limit = self.bits as u64 + 16;

@@ -14,7 +14,8 @@ use super::checks::{conclude, param, q, Expect};
 use super::matrix::{check_congruence_witness, KMat};
 use super::{ClaimCheck, Malformed};
 use crate::arith::dual::Dual;
-use crate::arith::exact::{format_exact, parse_q, Q};
+use crate::arith::exact::{format_exact, parse_q, qadd, qmul, qsub, Q};
+use crate::arith::ratinterval::round_rel;
 use crate::arith::{q_int, Enclosure, RatInterval};
 use crate::certificate::{Certificate, Claim, Role, Verdict, Witness};
 use crate::spec::muon::*;
@@ -155,12 +156,17 @@ pub fn check(cert: &Certificate) -> Result<Vec<ClaimCheck>, Malformed> {
 }
 
 /// The mean-value enclosure of `p^{∘k}` over `[lo, hi]`, with `bits`-bit outward rounding.
+/// The box is first widened outward to dyadic endpoints (the breakpoints start at the decimal
+/// `sigma_lo`), so that all arithmetic stays dyadic and avoids long gcds; an image over the wider box
+/// encloses the image over the box.
 fn image(p: &NsPoly, k: usize, lo: &Q, hi: &Q, bits: u32) -> RatInterval {
-    let m: Q = (lo + hi) / q_int(2);
+    let lo = round_rel(lo, bits + 32, false);
+    let hi = round_rel(hi, bits + 32, true);
+    let m: Q = qmul(&qadd(&lo, &hi), &Q::new(1.into(), 2.into()));
     let fm = ns_iterate(p, &RatInterval::point(m.clone(), bits), k);
     let x = RatInterval::new(lo.clone(), hi.clone(), bits);
     let d = ns_iterate(p, &Dual::<RatInterval, 1>::var(x, 0), k).d[0].clone();
-    fm + &(d * &RatInterval::new(lo - &m, hi - &m, bits))
+    fm + &(d * &RatInterval::new(qsub(&lo, &m), qsub(&hi, &m), bits))
 }
 
 /// The cover of claim `M1.image`: the hull of the box images, `p^{∘k}(argmin)`, `p^{∘k}(argmax)`.
