@@ -320,44 +320,62 @@ impl Data {
     }
 }
 
-/// `‖G⁻¹ v‖²` exactly, by Gaussian elimination in GMP rationals; `None` when G is singular.
+/// `‖G⁻¹ v‖²` exactly; `None` when G is singular. G and v are scaled to integers (G = Gᵢ/d_G,
+/// v = vᵢ/d_v) and solved by fraction-free Gauss–Jordan elimination (Bareiss–Montante): every
+/// division is exact, the left block ends as det(Gᵢ)·I and the right column as det(Gᵢ)·Gᵢ⁻¹vᵢ,
+/// so no rational (and no gcd) appears until the final quotient.
 pub fn solve_norm_sq(g: &[Q], v: &[Q]) -> Option<Q> {
+    use rug::Integer as Z;
     let n = v.len();
-    let mut m: Vec<Vec<R>> = (0..n)
+    let lcm_of = |xs: &[Q]| {
+        xs.iter()
+            .fold(Z::from(1), |l, x| l.lcm(&Z::from(rug_from_q(x).denom())))
+    };
+    let (dg, dv) = (lcm_of(&g[..n * n]), lcm_of(v));
+    let scaled = |x: &Q, d: &Z| -> Z {
+        let r = rug_from_q(x);
+        let (num, den) = r.into_numer_denom();
+        num * Z::from(d / &den)
+    };
+    let mut m: Vec<Vec<Z>> = (0..n)
         .map(|i| {
-            let mut r = to_r(&g[i * n..(i + 1) * n]);
-            r.push(rug_from_q(&v[i]));
-            r
+            let mut row: Vec<Z> = g[i * n..(i + 1) * n]
+                .iter()
+                .map(|x| scaled(x, &dg))
+                .collect();
+            row.push(scaled(&v[i], &dv));
+            row
         })
         .collect();
-    for c in 0..n {
-        let p = (c..n).find(|&r| !m[r][c].is_zero())?;
-        m.swap(p, c);
-        let piv = m[c][c].clone();
-        for r in c + 1..n {
-            if m[r][c].is_zero() {
+    let mut prev = Z::from(1);
+    for k in 0..n {
+        let p = (k..n).find(|&r| m[r][k] != 0)?;
+        m.swap(p, k);
+        let pivot_row = m[k].clone();
+        for (i, row) in m.iter_mut().enumerate() {
+            if i == k {
                 continue;
             }
-            let f = R::from(&m[r][c] / &piv);
-            let pivot_row = m[c].clone();
-            for (x, pv) in m[r].iter_mut().zip(&pivot_row).skip(c) {
-                *x -= R::from(&f * pv);
+            let f = row[k].clone();
+            for j in (0..=n).filter(|&j| j != k) {
+                let t = Z::from(&pivot_row[k] * &row[j]) - Z::from(&f * &pivot_row[j]);
+                let (q, r) = t.div_rem(prev.clone());
+                if r != 0 {
+                    return None; // impossible for integer input (Sylvester's identity)
+                }
+                row[j] = q;
             }
+            row[k] = Z::new();
         }
+        prev = pivot_row[k].clone();
     }
-    let mut z = vec![R::new(); n];
-    for c in (0..n).rev() {
-        let mut s = m[c][n].clone();
-        for k in c + 1..n {
-            s -= R::from(&m[c][k] * &z[k]);
-        }
-        z[c] = s / &m[c][c];
-    }
-    let mut acc = R::new();
-    for t in &z {
-        acc += R::from(t * t);
-    }
-    Some(from_r(&acc))
+    // Gᵢ⁻¹vᵢ = column/det, and G⁻¹v = (d_G/d_v)·Gᵢ⁻¹vᵢ.
+    let sum_sq = m
+        .iter()
+        .fold(Z::new(), |acc, row| acc + Z::from(row[n].square_ref()));
+    let num = sum_sq * Z::from(dg.square_ref());
+    let den = Z::from(prev.square_ref()) * Z::from(dv.square_ref());
+    Some(from_r(&R::from((num, den))))
 }
 
 /// One step of gradient descent on `f(U,V) = (1/(2p))‖P_Ω(XUVᵀYᵀ − M)‖² + (1/8)‖UᵀU − VᵀV‖²`
@@ -619,5 +637,60 @@ pub fn i2_values<S: Elementary + Enclosure>(
         nu,
         bound,
         pinv,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `‖G⁻¹v‖²` by plain rational Gaussian elimination, as an independent reference.
+    fn reference(g: &[Q], v: &[Q]) -> Option<Q> {
+        let n = v.len();
+        let mut m: Vec<Vec<Q>> = (0..n)
+            .map(|i| {
+                g[i * n..(i + 1) * n]
+                    .iter()
+                    .chain([&v[i]])
+                    .cloned()
+                    .collect()
+            })
+            .collect();
+        for c in 0..n {
+            let p = (c..n).find(|&r| !m[r][c].is_zero())?;
+            m.swap(p, c);
+            for r in 0..n {
+                if r != c {
+                    let f = &m[r][c] / &m[c][c];
+                    for j in 0..=n {
+                        let t = &f * &m[c][j];
+                        m[r][j] -= t;
+                    }
+                }
+            }
+        }
+        Some((0..n).map(|i| (&m[i][n] / &m[i][i]).pow(2)).sum())
+    }
+
+    #[test]
+    fn fraction_free_solve_agrees_with_rational_elimination() {
+        let mut rng = SplitMix64(7);
+        for trial in 0..200 {
+            let n = 1 + trial % 6;
+            let entry = |rng: &mut SplitMix64| {
+                let num = rng.index(21) as i64 - 10;
+                let den = 1 + rng.index(if trial % 3 == 0 { 1 } else { 12 }) as i64;
+                q_frac(num, den)
+            };
+            let mut g: Vec<Q> = (0..n * n).map(|_| entry(&mut rng)).collect();
+            if trial % 10 == 0 && n > 1 {
+                // a singular matrix: the last row repeats the first
+                for j in 0..n {
+                    g[(n - 1) * n + j] = g[j].clone();
+                }
+            }
+            let v: Vec<Q> = (0..n).map(|_| entry(&mut rng)).collect();
+            assert_eq!(solve_norm_sq(&g, &v), reference(&g, &v), "trial {trial}");
+        }
     }
 }
