@@ -864,7 +864,17 @@ fn check_audit_report(text: &str) -> Result<(String, Vec<String>), String> {
     ))
 }
 
+/// What checking one file gave.
+enum FileOutcome {
+    Unreadable(String),
+    Audit(Result<(String, Vec<String>), String>),
+    Certificate(Result<kernel::Report, kernel::Malformed>),
+}
+
+/// Checks the files in parallel (each file is independent; rayon's pool, one file per task) and
+/// reports them in the order given, so the output does not depend on the thread count.
 fn check(paths: &[PathBuf], verbose: bool, json: bool) -> i32 {
+    use rayon::prelude::*;
     let (files, missing) = collect(paths);
     let mut malformed = !missing.is_empty();
     let mut invalid = false;
@@ -879,50 +889,55 @@ fn check(paths: &[PathBuf], verbose: bool, json: bool) -> i32 {
     if files.len() > 1 {
         crate::progress::start_counted("check", files.len() as u64);
     }
-    for f in &files {
-        crate::progress::stage(&f.display().to_string());
-        crate::progress::advance();
-        let started = Instant::now();
-        let text = match std::fs::read_to_string(f) {
-            Ok(t) => t,
-            Err(e) => {
+    let outcomes: Vec<(FileOutcome, f64)> = files
+        .par_iter()
+        .map(|f| {
+            let started = Instant::now();
+            let outcome = match std::fs::read_to_string(f) {
+                Err(e) => FileOutcome::Unreadable(e.to_string()),
+                Ok(text)
+                    if text
+                        .contains(&format!("\"format\": \"{}\"", crate::audit::AUDIT_FORMAT)) =>
+                {
+                    FileOutcome::Audit(check_audit_report(&text))
+                }
+                Ok(text) => FileOutcome::Certificate(kernel::check_text(&text)),
+            };
+            crate::progress::stage(&f.display().to_string());
+            crate::progress::advance();
+            (outcome, started.elapsed().as_secs_f64())
+        })
+        .collect();
+    for (f, (outcome, secs)) in files.iter().zip(outcomes) {
+        match outcome {
+            FileOutcome::Unreadable(e) => {
                 crate::progress::err(&format!("MALFORMED {}: cannot read: {e}", f.display()));
                 malformed = true;
-                continue;
             }
-        };
-        if text.contains(&format!("\"format\": \"{}\"", crate::audit::AUDIT_FORMAT)) {
-            let outcome = check_audit_report(&text);
-            let secs = started.elapsed().as_secs_f64();
-            match outcome {
-                Err(m) => {
-                    malformed = true;
-                    crate::progress::err(&format!("MALFORMED {}: {m}", f.display()));
+            FileOutcome::Audit(Err(m)) => {
+                malformed = true;
+                crate::progress::err(&format!("MALFORMED {}: {m}", f.display()));
+            }
+            FileOutcome::Audit(Ok((summary, problems))) => {
+                invalid |= !problems.is_empty();
+                if json {
+                    json_reports.push(serde_json::json!({"file": f.display().to_string(), "status": if problems.is_empty() { "valid" } else { "invalid" }, "audit": summary, "problems": problems}));
+                    continue;
                 }
-                Ok((summary, problems)) => {
-                    invalid |= !problems.is_empty();
-                    if json {
-                        json_reports.push(serde_json::json!({"file": f.display().to_string(), "status": if problems.is_empty() { "valid" } else { "invalid" }, "audit": summary, "problems": problems}));
-                        continue;
-                    }
-                    crate::progress::out(&format!(
-                        "{} {}: {summary} ({secs:.2} s)",
-                        if problems.is_empty() {
-                            "VALID  "
-                        } else {
-                            "INVALID"
-                        },
-                        f.display()
-                    ));
-                    for p in &problems {
-                        crate::progress::out(&format!("    problem: {p}"));
-                    }
+                crate::progress::out(&format!(
+                    "{} {}: {summary} ({secs:.2} s)",
+                    if problems.is_empty() {
+                        "VALID  "
+                    } else {
+                        "INVALID"
+                    },
+                    f.display()
+                ));
+                for p in &problems {
+                    crate::progress::out(&format!("    problem: {p}"));
                 }
             }
-            continue;
-        }
-        match kernel::check_text(&text) {
-            Err(kernel::Malformed(m)) => {
+            FileOutcome::Certificate(Err(kernel::Malformed(m))) => {
                 malformed = true;
                 if json {
                     json_reports.push(serde_json::json!({"file": f.display().to_string(), "status": "malformed", "error": m}));
@@ -930,10 +945,9 @@ fn check(paths: &[PathBuf], verbose: bool, json: bool) -> i32 {
                     crate::progress::err(&format!("MALFORMED {}: {m}", f.display()));
                 }
             }
-            Ok(r) => {
+            FileOutcome::Certificate(Ok(r)) => {
                 let ok = r.valid();
                 invalid |= !ok;
-                let secs = started.elapsed().as_secs_f64();
                 if json {
                     let claims: Vec<_> = r
                         .claims
