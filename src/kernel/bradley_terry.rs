@@ -617,11 +617,10 @@ fn verify_orbit(ctx: &Ctx<'_>) -> Result<Vec<(Q, Q)>, String> {
         .iter()
         .map(|v| q(v, "start"))
         .collect::<Result<_, _>>()?;
-    let mut x = parse_box(&boxes[0], "box 0")?;
+    let x = parse_box(&boxes[0], "box 0")?;
     if s.len() != n || !s.iter().zip(&x).all(|(v, (l, h))| l <= v && v <= h) {
         return Err("the start is not in box 0".into());
     }
-    let arms = obj.arms_in(&MpfrInterval::unit(bits));
     let eta = MpfrInterval::from_q(bits, &param_of(ctx, "eta")?, &param_of(ctx, "eta")?);
     let tight: Vec<MpfrInterval> = stationary(ctx)?
         .tight
@@ -637,39 +636,62 @@ fn verify_orbit(ctx: &Ctx<'_>) -> Result<Vec<(Q, Q)>, String> {
             .bounds()
             .ok_or_else(|| "an unbounded e_k".to_string())
     };
-    let mut e = vec![e_of(&mpfr(&x))?];
-    let mut hess = vec![];
-    let mut hull = vec![];
-    for k in 0..steps {
-        if k % block == 0 {
-            hull = parse_box(&hulls[k / block], &format!("hull {}", k / block))?;
-            hess = obj.hessian_with(&arms, &mpfr(&hull));
+    let all: Vec<Vec<(Q, Q)>> = std::iter::once(Ok(x))
+        .chain((1..=steps).map(|k| parse_box(&boxes[k], &format!("box {k}"))))
+        .collect::<Result<_, _>>()?;
+    let hull_boxes: Vec<Vec<(Q, Q)>> = hulls
+        .iter()
+        .enumerate()
+        .map(|(h, b)| parse_box(b, &format!("hull {h}")))
+        .collect::<Result<_, _>>()?;
+    // Steps k in `range`: X_k ⊆ hull, F(X_k) ⊆ X_(k+1). Steps are independent given the recorded
+    // boxes, so two halves run on two threads.
+    let check_steps = |range: std::ops::Range<usize>| -> Result<(), String> {
+        let arms = obj.arms_in(&MpfrInterval::unit(bits));
+        let mut hess = vec![];
+        for k in range.clone() {
+            let hull = &hull_boxes[k / block];
+            if k % block == 0 || k == range.start {
+                hess = obj.hessian_with(&arms, &mpfr(hull));
+            }
+            let x = &all[k];
+            if !inside(x, hull) {
+                return Err(format!("box {k} is not inside its hull"));
+            }
+            let m: Vec<MpfrInterval> = x
+                .iter()
+                .map(|(l, h)| {
+                    let mid = (l + h) / q_int(2);
+                    MpfrInterval::from_q(bits, &mid, &mid)
+                })
+                .collect();
+            let img =
+                crate::spec::bradley_terry::gd_box_step(&obj, &arms, &eta, &mpfr(x), &m, &hess);
+            let img: Vec<(Q, Q)> = img
+                .iter()
+                .map(|v| {
+                    v.bounds()
+                        .ok_or_else(|| format!("step {k}: an unbounded image"))
+                })
+                .collect::<Result<_, _>>()?;
+            if !inside(&img, &all[k + 1]) {
+                return Err(format!("step {k}: F(X_{k}) is not inside X_{}", k + 1));
+            }
         }
-        if !inside(&x, &hull) {
-            return Err(format!("box {k} is not inside its hull"));
-        }
-        let m: Vec<MpfrInterval> = x
-            .iter()
-            .map(|(l, h)| {
-                let mid = (l + h) / q_int(2);
-                MpfrInterval::from_q(bits, &mid, &mid)
-            })
-            .collect();
-        let img = crate::spec::bradley_terry::gd_box_step(&obj, &arms, &eta, &mpfr(&x), &m, &hess);
-        let img: Vec<(Q, Q)> = img
-            .iter()
-            .map(|v| {
-                v.bounds()
-                    .ok_or_else(|| format!("step {k}: an unbounded image"))
-            })
-            .collect::<Result<_, _>>()?;
-        let next = parse_box(&boxes[k + 1], &format!("box {}", k + 1))?;
-        if !inside(&img, &next) {
-            return Err(format!("step {k}: F(X_{k}) is not inside X_{}", k + 1));
-        }
-        x = next;
-        e.push(e_of(&mpfr(&x))?);
-    }
+        Ok(())
+    };
+    let half = steps / 2;
+    let (a, b) = std::thread::scope(|sc| {
+        let t = sc.spawn(|| check_steps(half..steps));
+        let a = check_steps(0..half);
+        (a, t.join())
+    });
+    a?;
+    b.map_err(|_| "an orbit thread failed".to_string())??;
+    let e = all
+        .iter()
+        .map(|b| e_of(&mpfr(b)))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(e)
 }
 
