@@ -475,3 +475,85 @@ fn bad_data_files_exit_65_naming_file_and_key() {
     assert_eq!(code, 65, "{err}");
     assert!(err.contains("rank"), "{err}");
 }
+
+#[test]
+fn s2_audit_reproduces_b1_and_its_recorded_seeds() {
+    let dir = std::env::temp_dir().join(format!("gdcert-p3-audit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let path = |f: &str| dir.join(f).to_string_lossy().into_owned();
+    let audit = |sizes: &str, seeds: &str, out: &str| {
+        gdcert(&[
+            "audit",
+            "bradley-terry-metric",
+            "--sizes",
+            sizes,
+            "--seeds",
+            seeds,
+            "--jobs",
+            "1",
+            "--out",
+            &path(out),
+            "--force",
+        ])
+    };
+    let (code, stdout, err) = audit("500,4000", "3", "r.json");
+    // An audit passes, fails or is undecided; it never certifies.
+    assert!([0, 1, 3].contains(&code), "exit {code}: {err}");
+    assert!(!stdout.contains("CERTIFIED"), "{stdout}");
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path("r.json")).expect("report"))
+            .expect("json");
+    let runs = r["runs"].as_array().expect("runs");
+    assert_eq!(runs.len(), 6);
+    let error = |size: u64, seed: u64| {
+        runs.iter()
+            .find(|x| x["size"] == size && x["seed"] == seed)
+            .and_then(|x| x["values"]["error"].as_f64())
+            .unwrap_or_else(|| panic!("run ({size}, {seed}) missing"))
+    };
+    // n = 4000, seed 1 is B1: ‖ÛÛᵀ − M*‖_F = 0.075980 (theorems.md, Paper 3 (d)).
+    assert!(
+        (error(4000, 1) - 0.075980).abs() < 1e-6,
+        "{}",
+        error(4000, 1)
+    );
+    // The slope is the least-squares slope of the recorded runs, recomputed here.
+    let pts: Vec<(f64, f64)> = runs
+        .iter()
+        .map(|x| {
+            (
+                x["size"].as_f64().expect("size").ln(),
+                x["values"]["error"].as_f64().expect("error").ln(),
+            )
+        })
+        .collect();
+    let k = pts.len() as f64;
+    let (mx, my) = (
+        pts.iter().map(|p| p.0).sum::<f64>() / k,
+        pts.iter().map(|p| p.1).sum::<f64>() / k,
+    );
+    let sxy: f64 = pts.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
+    let sxx: f64 = pts.iter().map(|p| (p.0 - mx) * (p.0 - mx)).sum();
+    let st = &r["statistics"][0];
+    assert_eq!(st["id"], "S2.slope");
+    let est = st["estimate"].as_f64().expect("estimate");
+    assert!((est - sxy / sxx).abs() < 1e-9, "{est} vs {}", sxy / sxx);
+    assert!(st["criterion"]
+        .as_str()
+        .expect("criterion")
+        .contains("[-0.65, -0.35]"));
+    // `gdcert check` re-runs the first recorded seed and recomputes the statistics.
+    let (code, out, err) = gdcert(&["check", &path("r.json")]);
+    assert_eq!(code, 0, "{out}{err}");
+    // A recorded seed re-run alone gives the same number, bit for bit.
+    let (code, _, err) = audit("500", "1", "one.json");
+    assert!([0, 1, 3].contains(&code), "exit {code}: {err}");
+    let one: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path("one.json")).expect("report"))
+            .expect("json");
+    assert_eq!(
+        one["runs"][0]["values"]["error"].as_f64(),
+        Some(error(500, 1))
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

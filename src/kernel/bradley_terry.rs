@@ -6,8 +6,9 @@
 //! exactly: the label agreement, the spectral matrix `(1/(6n)) Σ y_t A_t` (whose congruence
 //! witnesses are re-checked in exact arithmetic), and the separating `U`'s margins.
 
-use super::checks::{bits_of, conclude, interval, param, q, show, Expect};
+use super::checks::{bits_of, conclude, param, q, Expect};
 use super::matrix::{check_congruence_witness, KMat};
+use super::stationary::{check_stationary_witness, KernelLoss, Verified};
 use super::{ClaimCheck, Malformed};
 use crate::arith::exact::{format_exact, Q};
 use crate::arith::{q_int, Elementary, Enclosure, MpfrInterval, RatInterval, Ring};
@@ -36,14 +37,6 @@ struct Ctx<'a> {
     stationary: OnceCell<Result<Verified, String>>,
     /// `e_k = ‖U_kU_kᵀ − ÛÛᵀ‖_F` over the verified orbit boxes.
     orbit: OnceCell<Result<Vec<(Q, Q)>, String>>,
-}
-
-/// What the kernel has verified of the empirical minimiser.
-struct Verified {
-    tight: Vec<RatInterval>,
-    loss: RatInterval,
-    /// `∇²ℓ` over the whole Krawczyk box.
-    hessian: KMat,
 }
 
 /// The names of the matrices congruence witnesses refer to.
@@ -602,7 +595,9 @@ fn verify_orbit(ctx: &Ctx<'_>) -> Result<Vec<(Q, Q)>, String> {
     {
         return Err("the orbit needs 1 to 100001 boxes and one hull per block of steps".into());
     }
-    let bits = bits_of(c);
+    // The claim's precision plus 11 bits (64 for binary64 intervals): the engine pads every box
+    // by 2^-50 of its magnitude, far above this rounding, and one-limb MPFR is fast.
+    let bits = bits_of(c) - 53;
     let parse_box = |b: &[crate::certificate::Encl], what: &str| -> Result<Vec<(Q, Q)>, String> {
         if b.len() != n {
             return Err(format!("{what}: expected {n} coordinates"));
@@ -622,11 +617,10 @@ fn verify_orbit(ctx: &Ctx<'_>) -> Result<Vec<(Q, Q)>, String> {
         .iter()
         .map(|v| q(v, "start"))
         .collect::<Result<_, _>>()?;
-    let mut x = parse_box(&boxes[0], "box 0")?;
+    let x = parse_box(&boxes[0], "box 0")?;
     if s.len() != n || !s.iter().zip(&x).all(|(v, (l, h))| l <= v && v <= h) {
         return Err("the start is not in box 0".into());
     }
-    let arms = obj.arms_in(&MpfrInterval::unit(bits));
     let eta = MpfrInterval::from_q(bits, &param_of(ctx, "eta")?, &param_of(ctx, "eta")?);
     let tight: Vec<MpfrInterval> = stationary(ctx)?
         .tight
@@ -642,39 +636,62 @@ fn verify_orbit(ctx: &Ctx<'_>) -> Result<Vec<(Q, Q)>, String> {
             .bounds()
             .ok_or_else(|| "an unbounded e_k".to_string())
     };
-    let mut e = vec![e_of(&mpfr(&x))?];
-    let mut hess = vec![];
-    let mut hull = vec![];
-    for k in 0..steps {
-        if k % block == 0 {
-            hull = parse_box(&hulls[k / block], &format!("hull {}", k / block))?;
-            hess = obj.hessian_with(&arms, &mpfr(&hull));
+    let all: Vec<Vec<(Q, Q)>> = std::iter::once(Ok(x))
+        .chain((1..=steps).map(|k| parse_box(&boxes[k], &format!("box {k}"))))
+        .collect::<Result<_, _>>()?;
+    let hull_boxes: Vec<Vec<(Q, Q)>> = hulls
+        .iter()
+        .enumerate()
+        .map(|(h, b)| parse_box(b, &format!("hull {h}")))
+        .collect::<Result<_, _>>()?;
+    // Steps k in `range`: X_k ⊆ hull, F(X_k) ⊆ X_(k+1). Steps are independent given the recorded
+    // boxes, so two halves run on two threads.
+    let check_steps = |range: std::ops::Range<usize>| -> Result<(), String> {
+        let arms = obj.arms_in(&MpfrInterval::unit(bits));
+        let mut hess = vec![];
+        for k in range.clone() {
+            let hull = &hull_boxes[k / block];
+            if k % block == 0 || k == range.start {
+                hess = obj.hessian_with(&arms, &mpfr(hull));
+            }
+            let x = &all[k];
+            if !inside(x, hull) {
+                return Err(format!("box {k} is not inside its hull"));
+            }
+            let m: Vec<MpfrInterval> = x
+                .iter()
+                .map(|(l, h)| {
+                    let mid = (l + h) / q_int(2);
+                    MpfrInterval::from_q(bits, &mid, &mid)
+                })
+                .collect();
+            let img =
+                crate::spec::bradley_terry::gd_box_step(&obj, &arms, &eta, &mpfr(x), &m, &hess);
+            let img: Vec<(Q, Q)> = img
+                .iter()
+                .map(|v| {
+                    v.bounds()
+                        .ok_or_else(|| format!("step {k}: an unbounded image"))
+                })
+                .collect::<Result<_, _>>()?;
+            if !inside(&img, &all[k + 1]) {
+                return Err(format!("step {k}: F(X_{k}) is not inside X_{}", k + 1));
+            }
         }
-        if !inside(&x, &hull) {
-            return Err(format!("box {k} is not inside its hull"));
-        }
-        let m: Vec<MpfrInterval> = x
-            .iter()
-            .map(|(l, h)| {
-                let mid = (l + h) / q_int(2);
-                MpfrInterval::from_q(bits, &mid, &mid)
-            })
-            .collect();
-        let img = crate::spec::bradley_terry::gd_box_step(&obj, &arms, &eta, &mpfr(&x), &m, &hess);
-        let img: Vec<(Q, Q)> = img
-            .iter()
-            .map(|v| {
-                v.bounds()
-                    .ok_or_else(|| format!("step {k}: an unbounded image"))
-            })
-            .collect::<Result<_, _>>()?;
-        let next = parse_box(&boxes[k + 1], &format!("box {}", k + 1))?;
-        if !inside(&img, &next) {
-            return Err(format!("step {k}: F(X_{k}) is not inside X_{}", k + 1));
-        }
-        x = next;
-        e.push(e_of(&mpfr(&x))?);
-    }
+        Ok(())
+    };
+    let half = steps / 2;
+    let (a, b) = std::thread::scope(|sc| {
+        let t = sc.spawn(|| check_steps(half..steps));
+        let a = check_steps(0..half);
+        (a, t.join())
+    });
+    a?;
+    b.map_err(|_| "an orbit thread failed".to_string())??;
+    let e = all
+        .iter()
+        .map(|b| e_of(&mpfr(b)))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(e)
 }
 
@@ -731,118 +748,53 @@ fn stationary<'a>(ctx: &'a Ctx<'_>) -> Result<&'a Verified, String> {
         .map_err(Clone::clone)
 }
 
-/// `K(X) = m − C∇ℓ(m) + (I − C∇²ℓ(X))(X − m) ⊂ int X`, and `K(X)` inside the recorded tight box.
-/// The loss sums thousands of logistic terms, too slow for exact rationals: the kernel evaluates
-/// it, its gradient at `m` and its Hessian over `X` in its own MPFR intervals (outward rounding,
-/// the claim's precision plus 64 bits), by the closed forms of `spec::bradley_terry` (the engine
-/// differentiates the loss automatically, so the two derivations are independent).
+/// The loss for the shared Krawczyk re-check ([`check_stationary_witness`]): `∇ℓ` at the centre
+/// and `ℓ`, `∇²ℓ` over the box in the kernel's own MPFR intervals, by the closed forms of
+/// `spec::bradley_terry` (the engine differentiates the loss automatically, so the two
+/// derivations are independent). Exact rationals are too slow for thousands of logistic terms.
+struct KernelBt(BtLoss);
+
+impl KernelLoss for KernelBt {
+    fn name(&self) -> &str {
+        "bradley_terry"
+    }
+    fn dim(&self) -> usize {
+        self.0.dim()
+    }
+    fn gradient_at(&self, m: &[Q], bits: u32) -> Result<Vec<(Q, Q)>, String> {
+        let arms = self.0.arms_in(&MpfrInterval::unit(bits));
+        let x: Vec<MpfrInterval> = m.iter().map(|v| MpfrInterval::from_q(bits, v, v)).collect();
+        mpfr_bounds(&self.0.gradient_with(&arms, &x))
+    }
+    fn over_box(&self, x: &[(Q, Q)], bits: u32) -> Result<((Q, Q), Vec<(Q, Q)>), String> {
+        let arms = self.0.arms_in(&MpfrInterval::unit(bits));
+        let b: Vec<MpfrInterval> = x
+            .iter()
+            .map(|(l, h)| MpfrInterval::from_q(bits, l, h))
+            .collect();
+        let v = self
+            .0
+            .value_with(&arms, &b)
+            .bounds()
+            .ok_or("an unbounded loss")?;
+        Ok((v, mpfr_bounds(&self.0.hessian_with(&arms, &b))?))
+    }
+}
+
+fn mpfr_bounds(v: &[MpfrInterval]) -> Result<Vec<(Q, Q)>, String> {
+    v.iter()
+        .map(|e| {
+            e.bounds()
+                .ok_or_else(|| "an unbounded enclosure".to_string())
+        })
+        .collect()
+}
+
 fn verify_stationary(ctx: &Ctx<'_>) -> Result<Verified, String> {
     let data = ctx.data.as_ref().ok_or("the instance has no data")?;
     let c = ctx
         .cert
         .claim("S1.stationary")
         .ok_or("S1.stationary is missing")?;
-    let Witness::Stationary {
-        loss,
-        center,
-        radius,
-        tight,
-        preconditioner,
-    } = &c.witness
-    else {
-        return Err("S1.stationary has no stationary-point witness".into());
-    };
-    if loss != "bradley_terry" {
-        return Err(format!("loss `{loss}`, expected `bradley_terry`"));
-    }
-    let obj = BtLoss::new(data, ctx.rank);
-    let n = obj.dim();
-    if center.len() != n || radius.len() != n || tight.len() != n || preconditioner.len() != n * n {
-        return Err(format!(
-            "the witness needs {n} coordinates and an {n}x{n} preconditioner"
-        ));
-    }
-    let bits = bits_of(c);
-    let parse = |v: &[String], what: &str| -> Result<Vec<Q>, String> {
-        v.iter().map(|s| q(s, what)).collect()
-    };
-    let (m, r, cm) = (
-        parse(center, "center")?,
-        parse(radius, "radius")?,
-        parse(preconditioner, "preconditioner")?,
-    );
-    if r.iter().any(|x| !x.is_positive()) {
-        return Err("every radius must be positive".into());
-    }
-    let pt = |v: &Q| MpfrInterval::from_q(bits, v, v);
-    let m_i: Vec<MpfrInterval> = m.iter().map(pt).collect();
-    let arms = obj.arms_in(&MpfrInterval::unit(bits));
-    let g = obj.gradient_with(&arms, &m_i);
-    let x: Vec<MpfrInterval> = m
-        .iter()
-        .zip(&r)
-        .map(|(mi, ri)| MpfrInterval::from_q(bits, &(mi - ri), &(mi + ri)))
-        .collect();
-    let over_box = obj.value_with(&arms, &x);
-    let h = obj.hessian_with(&arms, &x);
-    let tight_box: Vec<RatInterval> = tight
-        .iter()
-        .enumerate()
-        .map(|(i, e)| interval(e, bits, &format!("tight[{i}]")))
-        .collect::<Result<_, _>>()?;
-    for i in 0..n {
-        let mut k = m_i[i].clone();
-        for j in 0..n {
-            k = k - &(pt(&cm[i * n + j]) * &g[j]);
-        }
-        for l in 0..n {
-            let mut a = if i == l {
-                pt(&q_int(1))
-            } else {
-                pt(&Q::zero())
-            };
-            for j in 0..n {
-                a = a - &(pt(&cm[i * n + j]) * &h[j * n + l]);
-            }
-            k = k + &(a * &(x[l].clone() - &m_i[l]));
-        }
-        if !k.interior(&x[i]) {
-            return Err(format!(
-                "coordinate {i}: K(X) = {} is not in the interior of X",
-                show_any(&k)
-            ));
-        }
-        let (kl, kh) = k.bounds().ok_or("unbounded K(X)")?;
-        let (tl, th) = tight_box[i].bounds().ok_or("unbounded tight box")?;
-        let (xl, xh) = x[i].bounds().ok_or("unbounded box")?;
-        if !(tl <= kl && kh <= th && xl <= tl && th <= xh) {
-            return Err(format!(
-                "coordinate {i}: the tight box {} does not hold K(X) = {} or leaves X",
-                show(&tight_box[i]),
-                show_any(&k)
-            ));
-        }
-    }
-    let hb: Vec<(Q, Q)> = h
-        .iter()
-        .map(|e| {
-            e.bounds()
-                .ok_or_else(|| "an unbounded Hessian entry".to_string())
-        })
-        .collect::<Result<_, _>>()?;
-    Ok(Verified {
-        tight: tight_box,
-        loss: {
-            let (lo, hi) = over_box.bounds().ok_or("unbounded loss")?;
-            RatInterval::new(lo, hi, bits)
-        },
-        hessian: KMat::of_intervals(n, n, &hb),
-    })
-}
-
-fn show_any<S: Enclosure>(x: &S) -> String {
-    match x.bounds() {
-        Some((a, b)) => crate::certificate::display_interval(&a, &b, 8),
-        None => "unbounded".into(),
-    }
+    check_stationary_witness(c, &KernelBt(BtLoss::new(data, ctx.rank)), bits_of(c))
 }

@@ -26,6 +26,7 @@ mod muon;
 mod newton_ntk;
 mod pl_rate;
 mod spectrum;
+mod stationary;
 mod two_factor;
 mod weight_decay;
 

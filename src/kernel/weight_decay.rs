@@ -12,10 +12,11 @@
 //! enclosure of the Hessian, so its counts hold for every θ in the box, θ* included.
 
 use super::checks::{
-    bits_of, check_identity, check_orbit, conclude, interval, iterate_jacobian, mean_value_image,
-    param, q, show, Expect, IBox,
+    bits_of, check_identity, check_orbit, conclude, iterate_jacobian, mean_value_image, param, q,
+    show, Expect, IBox,
 };
-use super::matrix::{check_congruence_witness, difference, product, KMat, PREC};
+use super::matrix::check_congruence_witness;
+use super::stationary::{check_stationary_witness, KernelLoss, Verified};
 use super::{ClaimCheck, Malformed};
 use crate::arith::exact::{format_exact, parse_q, Q};
 use crate::arith::{
@@ -26,8 +27,6 @@ use crate::spec::mlp::{inputs, target, DecayedLoss, Mlp};
 use crate::spec::two_factor::Identity;
 use crate::spec::weight_decay::*;
 use num_traits::Signed;
-use rug::float::Round;
-use rug::Float;
 use std::cell::OnceCell;
 
 /// The prefix of paper 5's claims on the balanced slice.
@@ -38,12 +37,41 @@ const HESSIAN: &str = "hessian(W1.stationary)";
 const MAX_HIDDEN: i64 = 32;
 const MAX_POINTS: i64 = 1024;
 
-/// What the kernel has verified of the network's stationary point.
-struct Verified {
-    tight: Vec<RatInterval>,
-    loss: RatInterval,
-    /// `∇²L_λ` over the whole Krawczyk box.
-    hessian: KMat,
+/// `L_λ` for the shared Krawczyk re-check: second-order automatic differentiation in [`RatInterval`].
+struct KernelDecayed<'a>(DecayedLoss<'a>);
+
+impl KernelLoss for KernelDecayed<'_> {
+    fn name(&self) -> &str {
+        "decayed_mlp"
+    }
+    fn dim(&self) -> usize {
+        self.0.mlp.dim()
+    }
+    fn gradient_at(&self, m: &[Q], bits: u32) -> Result<Vec<(Q, Q)>, String> {
+        let x: Vec<RatInterval> = m
+            .iter()
+            .map(|v| RatInterval::point(v.clone(), bits))
+            .collect();
+        bounds_of(&self.0.value(&FirstOrder::seed(&x)).gradient(m.len()))
+    }
+    fn over_box(&self, x: &[(Q, Q)], bits: u32) -> Result<((Q, Q), Vec<(Q, Q)>), String> {
+        let b: Vec<RatInterval> = x
+            .iter()
+            .map(|(l, h)| RatInterval::new(l.clone(), h.clone(), bits))
+            .collect();
+        let v = self.0.value(&SecondOrder::seed(&b));
+        let value = v.v.bounds().ok_or("an unbounded loss")?;
+        Ok((value, bounds_of(&v.hessian(x.len()))?))
+    }
+}
+
+fn bounds_of(v: &[RatInterval]) -> Result<Vec<(Q, Q)>, String> {
+    v.iter()
+        .map(|e| {
+            e.bounds()
+                .ok_or_else(|| "an unbounded enclosure".to_string())
+        })
+        .collect()
 }
 
 struct Ctx<'a> {
@@ -350,135 +378,11 @@ impl Ctx<'_> {
     fn verify_stationary(&self) -> Result<Verified, String> {
         let mlp = self.mlp.as_ref().ok_or("the instance has no network")?;
         let c = self.referenced("W1.stationary")?;
-        let Witness::Stationary {
-            loss,
-            center,
-            radius,
-            tight,
-            preconditioner,
-        } = &c.witness
-        else {
-            return Err("W1.stationary has no stationary-point witness".into());
-        };
-        if loss != "decayed_mlp" {
-            return Err(format!("loss `{loss}`, expected `decayed_mlp`"));
-        }
-        let n = mlp.dim();
-        if center.len() != n
-            || radius.len() != n
-            || tight.len() != n
-            || preconditioner.len() != n * n
-        {
-            return Err(format!(
-                "the witness needs {n} coordinates and an {n}x{n} preconditioner"
-            ));
-        }
-        let bits = bits_of(c);
-        let parse = |v: &[String], what: &str| -> Result<Vec<Q>, String> {
-            v.iter().map(|s| q(s, what)).collect()
-        };
-        let (m, r, cm) = (
-            parse(center, "center")?,
-            parse(radius, "radius")?,
-            parse(preconditioner, "preconditioner")?,
-        );
-        if r.iter().any(|x| !x.is_positive()) {
-            return Err("every radius must be positive".into());
-        }
         let obj = DecayedLoss {
             mlp,
             lambda: self.lambda.clone(),
         };
-        let at_center = obj.value(&FirstOrder::seed(
-            &m.iter()
-                .map(|x| RatInterval::point(x.clone(), bits))
-                .collect::<Vec<_>>(),
-        ));
-        let x: Vec<RatInterval> = m
-            .iter()
-            .zip(&r)
-            .map(|(mi, ri)| RatInterval::new(mi.clone() - ri, mi.clone() + ri, bits))
-            .collect();
-        let over_box = obj.value(&SecondOrder::seed(&x));
-        let bounds = |v: &[RatInterval]| -> Result<Vec<(Q, Q)>, String> {
-            v.iter()
-                .map(|e| {
-                    e.bounds()
-                        .ok_or_else(|| "an unbounded enclosure".to_string())
-                })
-                .collect()
-        };
-        let g = KMat::of_intervals(n, 1, &bounds(&at_center.gradient(n))?);
-        let h = KMat::of_intervals(n, n, &bounds(&over_box.hessian(n))?);
-        let cmat = KMat::of_rationals(n, n, &cm, false);
-        let delta = product(&cmat, &g, false)?;
-        let eye = KMat::of_rationals(
-            n,
-            n,
-            &(0..n * n)
-                .map(|k| if k / n == k % n { q_int(1) } else { q_int(0) })
-                .collect::<Vec<_>>(),
-            false,
-        );
-        let spread_mat = difference(&eye, &product(&cmat, &h, false)?).abs_upper();
-        let (dl, dh) = delta.bounds();
-        let up = |x: Float| x;
-        let tight_box: Vec<RatInterval> = tight
-            .iter()
-            .enumerate()
-            .map(|(i, e)| interval(e, bits, &format!("tight[{i}]")))
-            .collect::<Result<_, _>>()?;
-        for i in 0..n {
-            // s_i = Σ_j |I − C H|_ij r_j, rounded up.
-            let terms: Vec<(Float, Float)> = (0..n)
-                .map(|j| {
-                    (
-                        spread_mat[i * n + j].clone(),
-                        Float::with_val_round(
-                            PREC,
-                            &crate::arith::exact::rug_from_q(&r[j]),
-                            Round::Up,
-                        )
-                        .0,
-                    )
-                })
-                .collect();
-            let s = Float::with_val_round(
-                PREC,
-                Float::dot(terms.iter().map(|(a, b)| (a, b))),
-                Round::Up,
-            )
-            .0;
-            let ri =
-                Float::with_val_round(PREC, &crate::arith::exact::rug_from_q(&r[i]), Round::Down).0;
-            let right = up(Float::with_val_round(PREC, &dh[i] + &s, Round::Up).0);
-            let left = Float::with_val_round(PREC, &s - &dl[i], Round::Up).0;
-            if !(right < ri && left < ri) {
-                return Err(format!(
-                    "coordinate {i}: K(X) is not inside the interior of X"
-                ));
-            }
-            // K_i ⊆ [m_i − δhi_i − s_i, m_i − δlo_i + s_i] must lie in the recorded tight box.
-            let mi = crate::arith::exact::rug_from_q(&m[i]);
-            let k_lo = Float::with_val_round(PREC, &mi - &right, Round::Down).0;
-            let k_hi = Float::with_val_round(PREC, &mi + &left, Round::Up).0;
-            let (k_lo, k_hi) = (
-                crate::arith::exact::q_from_float(&k_lo).ok_or("not finite")?,
-                crate::arith::exact::q_from_float(&k_hi).ok_or("not finite")?,
-            );
-            let (tl, th) = tight_box[i].bounds().ok_or("unbounded tight box")?;
-            if !(tl <= k_lo && k_hi <= th && tight_box[i].subset(&x[i])) {
-                return Err(format!(
-                    "coordinate {i}: the tight box {} does not hold K(X) ∩ X or leaves X",
-                    show(&tight_box[i])
-                ));
-            }
-        }
-        Ok(Verified {
-            tight: tight_box,
-            loss: over_box.v,
-            hessian: h,
-        })
+        check_stationary_witness(c, &KernelDecayed(obj), bits_of(c))
     }
 
     /// The counts of a congruence witness on the verified Hessian, with its shift.

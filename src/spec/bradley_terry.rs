@@ -8,7 +8,9 @@
 use super::random::SplitMix64;
 use crate::arith::exact::{q_from_f64, Q};
 use crate::arith::{q_int, Elementary, Ring};
-use num_traits::Zero;
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_traits::{One, Zero};
 
 /// One labelled triplet query: "is item `i` closer to `j` (`y = +1`) or to `k` (`y = −1`)?".
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,38 +89,88 @@ impl Data {
         self.triplets.iter().map(|t| self.arms(t)).collect()
     }
 
-    /// `⟨M, A_t⟩ = pᵀMp − qᵀMq` for each triplet, exactly (`m` is `d×d`, row-major).
+    /// The items as integers over one common denominator `D` (the lcm of theirs): `(D, D·x)`.
+    fn scaled_items(&self) -> (BigInt, Vec<BigInt>) {
+        let den = self
+            .items
+            .iter()
+            .fold(BigInt::one(), |acc, v| acc.lcm(v.denom()));
+        let ints = self
+            .items
+            .iter()
+            .map(|v| v.numer() * (&den / v.denom()))
+            .collect();
+        (den, ints)
+    }
+
+    /// `(D·p, D·q)` of every triplet, integers, and `D`.
+    #[allow(clippy::type_complexity)]
+    fn scaled_arms(&self) -> (BigInt, Vec<(Vec<BigInt>, Vec<BigInt>)>) {
+        let (den, x) = self.scaled_items();
+        let d = self.dim;
+        let arms = self
+            .triplets
+            .iter()
+            .map(|t| {
+                (
+                    (0..d).map(|a| &x[t.i * d + a] - &x[t.k * d + a]).collect(),
+                    (0..d).map(|a| &x[t.i * d + a] - &x[t.j * d + a]).collect(),
+                )
+            })
+            .collect();
+        (den, arms)
+    }
+
+    /// `⟨M, A_t⟩ = pᵀMp − qᵀMq` for each triplet, exactly (`m` is `d×d`, row-major), by integer
+    /// arithmetic over the common denominators of the items and of `M`.
     pub fn inner_products(&self, m: &[Q]) -> Vec<Q> {
         let d = self.dim;
-        let quad = |v: &[Q]| {
-            let mut s = Q::zero();
+        let (den, arms) = self.scaled_arms();
+        let e = m.iter().fold(BigInt::one(), |acc, v| acc.lcm(v.denom()));
+        let mi: Vec<BigInt> = m.iter().map(|v| v.numer() * (&e / v.denom())).collect();
+        let scale = &e * &den * &den;
+        let quad = |v: &[BigInt]| {
+            let mut s = BigInt::zero();
             for a in 0..d {
                 for b in 0..d {
-                    s += &m[a * d + b] * &v[a] * &v[b];
+                    s += &mi[a * d + b] * &v[a] * &v[b];
                 }
             }
             s
         };
-        self.all_arms()
-            .iter()
-            .map(|(p, q)| quad(p) - quad(q))
+        arms.iter()
+            .map(|(p, q)| Q::new(quad(p) - quad(q), scale.clone()))
             .collect()
     }
 
-    /// `(1/(6n)) Σ_t y_t A_t`, exactly (`d×d`, row-major): the spectral-initialisation matrix.
+    /// `(1/(6n)) Σ_t y_t A_t`, exactly (`d×d`, row-major): the spectral-initialisation matrix,
+    /// summed in integers over the items' common denominator.
     pub fn spectral_matrix(&self) -> Vec<Q> {
         let d = self.dim;
-        let mut s = vec![Q::zero(); d * d];
-        for (t, (p, q)) in self.triplets.iter().zip(self.all_arms()) {
-            let y = q_int(t.y as i64);
+        let (den, arms) = self.scaled_arms();
+        let mut s = vec![BigInt::zero(); d * d];
+        for (t, (p, q)) in self.triplets.iter().zip(&arms) {
             for a in 0..d {
-                for b in 0..d {
-                    s[a * d + b] += &y * (&p[a] * &p[b] - &q[a] * &q[b]);
+                for b in a..d {
+                    let v = &p[a] * &p[b] - &q[a] * &q[b];
+                    if t.y > 0 {
+                        s[a * d + b] += v;
+                    } else {
+                        s[a * d + b] -= v;
+                    }
                 }
             }
         }
-        let scale = Q::new(1.into(), (6 * self.n()).into());
-        s.into_iter().map(|v| v * &scale).collect()
+        let scale = &den * &den * BigInt::from(6 * self.n() as i64);
+        let mut out = vec![Q::zero(); d * d];
+        for a in 0..d {
+            for b in a..d {
+                let v = Q::new(s[a * d + b].clone(), scale.clone());
+                out[b * d + a] = v.clone();
+                out[a * d + b] = v;
+            }
+        }
+        out
     }
 }
 

@@ -178,6 +178,9 @@ impl Theorem for BradleyTerryMetric {
             DEFAULT_INSTANCE,
         )
     }
+    fn auditor(&self) -> Option<&dyn crate::audit::Auditor> {
+        Some(self)
+    }
     fn certify(&self, params: &Params, opts: &RunOptions) -> Result<Vec<Claim>, InputError> {
         let inst = Inst::from_params(params)?;
         Ok(certify(&inst, opts))
