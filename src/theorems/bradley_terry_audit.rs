@@ -16,7 +16,7 @@ use faer::Mat;
 use std::collections::BTreeMap;
 
 const AUDIT_INSTANCE: &str =
-    include_str!("../../certificates/instances/bradley-terry-metric/audit.toml");
+    include_str!("../../audits/bradley-terry-metric/s2.toml");
 
 /// The expected slope (parametric rate n^{-1/2}) and the band around it, fixed before any run.
 pub const SLOPE: f64 = -0.5;
@@ -157,7 +157,7 @@ fn error(s: &Setup, n: usize, seed: u64) -> Result<f64, String> {
 impl Auditor for BradleyTerryMetric {
     fn default_instance(&self) -> (&'static str, &'static str) {
         (
-            "certificates/instances/bradley-terry-metric/audit.toml",
+            "audits/bradley-terry-metric/s2.toml",
             AUDIT_INSTANCE,
         )
     }
