@@ -12,7 +12,8 @@
 //!
 //! Recorded per λ: the sharpening speed `dS/dt` (OLS slope of S against `t = ηk` over the samples
 //! `k ≤ audit.window` taken before S first reaches `0.9·2/η`), the plateau `S_∞` (median of the
-//! last quarter of the samples), `S_∞·η/2`, the first step with `S ≥ 0.9·2/η`, the final loss.
+//! last quarter of the samples), `S_∞·η/2`, the first step with `S ≥ 0.9·2/η`, the final loss, and
+//! `S_t` at about 20 checkpoints (`S_t.k<step>`).
 
 use super::WeightDecayEos;
 use crate::arith::dual::Dual;
@@ -205,7 +206,7 @@ impl<'a> Oracle<'a> {
 }
 
 /// One λ: the recorded measurements (see the module doc).
-pub fn trajectory(s: &Spec, mlp: &Mlp, theta0: &[f64], lambda: f64) -> BTreeMap<&'static str, f64> {
+pub fn trajectory(s: &Spec, mlp: &Mlp, theta0: &[f64], lambda: f64) -> BTreeMap<String, f64> {
     let o = Oracle::new(mlp);
     let mut theta = theta0.to_vec();
     let mut v: Vec<f64> = (0..theta.len())
@@ -243,12 +244,17 @@ pub fn trajectory(s: &Spec, mlp: &Mlp, theta0: &[f64], lambda: f64) -> BTreeMap<
         .collect();
     let s_inf = median(&tail).unwrap_or(f64::NAN);
     let mut out = BTreeMap::new();
-    out.insert("S0", samples[0].1);
-    out.insert("speed", ols_slope(&pts).unwrap_or(f64::NAN));
-    out.insert("S_inf", s_inf);
-    out.insert("plateau", s_inf * s.eta / 2.0);
-    out.insert("reach_step", reach.map_or(f64::NAN, |r| r as f64));
-    out.insert("loss", o.loss(&theta));
+    out.insert("S0".into(), samples[0].1);
+    out.insert("speed".into(), ols_slope(&pts).unwrap_or(f64::NAN));
+    out.insert("S_inf".into(), s_inf);
+    out.insert("plateau".into(), s_inf * s.eta / 2.0);
+    out.insert("reach_step".into(), reach.map_or(f64::NAN, |r| r as f64));
+    out.insert("loss".into(), o.loss(&theta));
+    // S_t at about 20 checkpoints.
+    let stride = (s.steps / 20).div_ceil(every).max(1) * every;
+    for (k, x) in samples.iter().filter(|(k, _)| k % stride == 0) {
+        out.insert(format!("S_t.k{k:08}"), *x);
+    }
     out
 }
 
@@ -287,7 +293,7 @@ impl Auditor for WeightDecayEos {
         let mut out = BTreeMap::new();
         for (i, &lam) in s.lambdas.iter().enumerate() {
             for (name, v) in trajectory(&s, &mlp, &theta0, lam) {
-                out.insert(key(name, i), v);
+                out.insert(key(&name, i), v);
             }
         }
         Ok(out)
