@@ -160,3 +160,30 @@ fn kernel_accepts_shipped_and_rejects_mutated_certificates() {
     m.claims.retain(|c| c.id != "J.additive.30");
     assert!(!valid(&m), "a dropped violated step was accepted");
 }
+
+#[test]
+fn audit_pgd_in_f64_reproduces_j1_and_mc_is_worse() {
+    // The audit's f64 projected GD on J1 (n = 60, a = 6, p = 0.2, seed 1, eta = 1/6, 100 steps):
+    // theorems.md gives e_100 = ||Theta_100 - Theta*||_F = 0.092524 (p8_verify.py), which equals
+    // ||X Theta_100 X^T - L*||_F because X has orthonormal columns (up to binary64 rounding).
+    use gdcert::arith::exact::Q;
+    use gdcert::theorems::imc::audit::{errors, Spec};
+    let q = |n: i64, d: i64| Q::new(n.into(), d.into());
+    let s = Spec {
+        spectrum: vec![q(3, 1), q(3, 2)],
+        sigma: 0.01,
+        eta: 1.0 / 6.0,
+        radius: 4.0,
+        sizes: vec![60],
+        dims: vec![6],
+        ps: vec![q(1, 5)],
+        seeds: 1,
+        steps: 100,
+        band: (0.75, 1.25),
+    };
+    let (imc, mc) = errors(&s, 60, 6, &q(1, 5), 1).unwrap();
+    assert!((imc - 0.092524).abs() < 2e-6, "{imc}");
+    // Without side information the same samples give a larger error (theory: by about
+    // sqrt((2n - r)/(2a - r)) = sqrt(118/10) = 3.4 at the noise floor).
+    assert!(mc > 2.0 * imc, "{mc} vs {imc}");
+}

@@ -287,3 +287,67 @@ fn committed_certificates_are_current() {
         );
     }
 }
+
+/// The W4 audit's Hessian-vector products (forward mode through the backpropagated gradient)
+/// against the full Hessian of the loss by second-order automatic differentiation (an independent
+/// code path) and against central differences of the gradient; its power iteration against the
+/// largest eigenvalue of that Hessian.
+#[test]
+fn audit_hvp_matches_second_order_ad_and_finite_differences() {
+    use gdcert::arith::exact::Q;
+    use gdcert::arith::SecondOrder;
+    use gdcert::spec::mlp::DecayedLoss;
+    use gdcert::theorems::weight_decay::audit::{problem, Oracle};
+    let (mlp, theta) = problem(24, 4, 3);
+    let n = theta.len();
+    assert_eq!(n, 4 * 4 + 1);
+    // Labels are the 2-class rule |x|^2 < 16/25 -> +1, else -1.
+    for (x, y) in mlp.xs.iter().zip(&mlp.ys) {
+        let r2 = gdcert::arith::exact::q_to_f64(&(x[0].clone() * &x[0] + x[1].clone() * &x[1]));
+        let want = if r2 < 0.64 { 1.0 } else { -1.0 };
+        assert_eq!(gdcert::arith::exact::q_to_f64(y), want);
+    }
+    let o = Oracle::new(&mlp);
+    let seeded = SecondOrder::seed(&theta);
+    let loss = DecayedLoss {
+        mlp: &mlp,
+        lambda: Q::from_integer(0.into()),
+    }
+    .value(&seeded);
+    let hess = loss.hessian(n);
+    let grad_ad = loss.gradient(n);
+    let g = o.gradient(&theta);
+    for i in 0..n {
+        assert!((g[i] - grad_ad[i]).abs() < 1e-12, "gradient {i}");
+    }
+    let v: Vec<f64> = (0..n)
+        .map(|i| ((i * 7 + 3) % 11) as f64 / 11.0 - 0.4)
+        .collect();
+    let hv = o.hvp(&theta, &v);
+    let h = 1e-5;
+    let shift = |s: f64| -> Vec<f64> { theta.iter().zip(&v).map(|(t, d)| t + s * d).collect() };
+    let (gp, gm) = (o.gradient(&shift(h)), o.gradient(&shift(-h)));
+    let scale = hv.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+    assert!(scale > 1e-3);
+    for i in 0..n {
+        let exact: f64 = (0..n).map(|j| hess[i * n + j] * v[j]).sum();
+        assert!(
+            (hv[i] - exact).abs() < 1e-12 * scale.max(1.0),
+            "hvp {i}: {} vs {exact}",
+            hv[i]
+        );
+        let fd = (gp[i] - gm[i]) / (2.0 * h);
+        assert!(
+            (hv[i] - fd).abs() < 1e-6 * scale.max(1.0),
+            "fd {i}: {} vs {fd}",
+            hv[i]
+        );
+    }
+    let m = faer::Mat::from_fn(n, n, |i, j| hess[i * n + j]);
+    let (lam, _) = gdcert::linalg::eig::approximate_eigen(&m).unwrap();
+    let top = lam[n - 1];
+    assert!(top > -lam[0], "the top eigenvalue dominates in magnitude");
+    let mut w = vec![1.0; n];
+    let s = o.sharpness(&theta, &mut w, 3000);
+    assert!((s - top).abs() < 1e-6 * top, "{s} vs {top}");
+}

@@ -91,6 +91,10 @@ pub trait Auditor: Sync {
     fn resamples(&self) -> usize {
         2000
     }
+    /// Checks the audit's keys beyond what the schema checks (bad input: exit 65 naming the key).
+    fn validate(&self, _params: &Params) -> Result<(), InputError> {
+        Ok(())
+    }
     /// The statistics of the runs, each judged by its stated criterion.
     fn statistics(
         &self,

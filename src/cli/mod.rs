@@ -736,6 +736,10 @@ fn audit(a: &AuditArgs) -> i32 {
             return EXIT_DATA;
         }
     };
+    if let Err(e) = auditor.validate(&params) {
+        eprintln!("gdcert: {e}");
+        return EXIT_DATA;
+    }
     let mut grid = auditor.grid(&params);
     if let Some(s) = &a.sizes {
         match parse_sizes(s) {

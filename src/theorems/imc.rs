@@ -25,6 +25,8 @@ use crate::methods::escalation::ArithChoice;
 use crate::spec::imc::{i2_values, quantities, Data, Pgd, Setup};
 use std::collections::BTreeMap;
 
+pub mod audit;
+
 pub struct InductiveMatrixCompletion;
 
 const DEFAULT_INSTANCE: &str =
@@ -139,6 +141,20 @@ impl Theorem for InductiveMatrixCompletion {
             required: false,
             help,
         };
+        let audit_list = |key, min_len, max_len, help| ParamSpec {
+            key,
+            kind: Kind::Rationals { min_len, max_len },
+            default: None,
+            required: false,
+            help,
+        };
+        let audit_int = |key, min, max, help| ParamSpec {
+            key,
+            kind: Kind::Integer { min, max },
+            default: None,
+            required: false,
+            help,
+        };
         vec![
             int(
                 "n",
@@ -188,6 +204,37 @@ impl Theorem for InductiveMatrixCompletion {
                 "4",
                 "the radius R of C = {‖U‖_F, ‖V‖_F <= R}",
             ),
+            audit_list(
+                "audit.sizes",
+                1,
+                16,
+                "I3 audit: matrix sizes n1 = n2 (integers in [4, 400])",
+            ),
+            audit_list(
+                "audit.dims",
+                1,
+                16,
+                "I3 audit: side dimensions a = b (r <= a, 2a <= min n)",
+            ),
+            audit_list(
+                "audit.ps",
+                1,
+                16,
+                "I3 audit: sampling probabilities p in (0, 1]",
+            ),
+            audit_int(
+                "audit.seeds",
+                1,
+                100_000,
+                "I3 audit: number of seeds (0, 1, ...)",
+            ),
+            audit_int("audit.steps", 1, 100_000, "I3 audit: projected-GD steps K"),
+            audit_list(
+                "audit.slope_band",
+                2,
+                2,
+                "I3 audit criterion: band [lo, hi] for the slopes",
+            ),
         ]
     }
     fn default_instance(&self) -> (&'static str, &'static str) {
@@ -220,7 +267,7 @@ impl Theorem for InductiveMatrixCompletion {
         m
     }
     fn auditor(&self) -> Option<&dyn crate::audit::Auditor> {
-        None
+        Some(self)
     }
 }
 

@@ -37,6 +37,8 @@ use crate::spec::weight_decay::*;
 use crate::spec::Dynamics;
 use num_traits::Signed;
 
+pub mod audit;
+
 pub struct WeightDecayEos;
 
 const GROUPS: &[&str] = &["W1", "W2", "W3"];
@@ -75,6 +77,23 @@ impl Theorem for WeightDecayEos {
             key,
             kind: Kind::Integer { min, max },
             default: Some(default),
+            required: false,
+            help,
+        };
+        let audit_list = |key, help| ParamSpec {
+            key,
+            kind: Kind::Rationals {
+                min_len: 1,
+                max_len: 64,
+            },
+            default: None,
+            required: false,
+            help,
+        };
+        let audit_int = |key, min, max, help| ParamSpec {
+            key,
+            kind: Kind::Integer { min, max },
+            default: None,
             required: false,
             help,
         };
@@ -130,6 +149,20 @@ impl Theorem for WeightDecayEos {
                 required: false,
                 help: "claim groups to certify (default: all the model has: W1, W2, W3 for two-factor; W1 for mlp)",
             },
+            audit_list("audit.sizes", "W4 audit: numbers of samples n (integers in [4, 100000])"),
+            audit_int("audit.seeds", 1, 100_000, "W4 audit: number of data/init seeds (0, 1, ...)"),
+            audit_list("audit.lambdas", "W4 audit: increasing weight decays, at least two, in [0, 10]"),
+            audit_int("audit.steps", 1, 10_000_000, "W4 audit: GD steps T"),
+            audit_int("audit.every", 1, 1_000_000, "W4 audit: steps between sharpness estimates"),
+            audit_int("audit.window", 0, 10_000_000, "W4 audit: last step of the sharpening-speed window"),
+            audit_int("audit.power_iters", 1, 10_000, "W4 audit: warm-started power iterations per estimate"),
+            ParamSpec {
+                key: "audit.drop",
+                kind: Kind::Rational { positive: true },
+                default: None,
+                required: false,
+                help: "W4 audit criterion: the phase-transition drop of S_inf eta/2 (theorems.md: 0.1)",
+            },
         ]
     }
     fn default_instance(&self) -> (&'static str, &'static str) {
@@ -141,6 +174,9 @@ impl Theorem for WeightDecayEos {
     fn certify(&self, params: &Params, opts: &RunOptions) -> Result<Vec<Claim>, InputError> {
         let inst = Inst::from_params(params)?;
         Ok(certify(&inst, opts))
+    }
+    fn auditor(&self) -> Option<&dyn crate::audit::Auditor> {
+        Some(self)
     }
 }
 
