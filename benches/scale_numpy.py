@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The loops of benches/scale.rs in numpy, on the same machine (installs numpy with pip when it is
-missing). Prints the median time of each, in ms; compare with `cargo bench --bench scale`."""
+missing). Prints the median time of each, in ms; compare with `cargo bench --bench scale`.
+numpy's BLAS/LAPACK uses every core; run with OPENBLAS_NUM_THREADS=1 for the one-thread figures."""
 import subprocess, sys, time
 try:
     import numpy as np
