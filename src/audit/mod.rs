@@ -87,6 +87,11 @@ pub trait Auditor: Sync {
     fn grid(&self, params: &Params) -> Grid;
     /// One run, deterministic in `(size, seed)`: named measurements, or why it measured nothing.
     fn run(&self, params: &Params, size: u64, seed: u64) -> Result<BTreeMap<String, f64>, String>;
+    /// Rejects parameters the audit cannot run on (bad input: `gdcert audit` exits 65); by default
+    /// every instance the schema accepts.
+    fn check_params(&self, _params: &Params) -> Result<(), String> {
+        Ok(())
+    }
     /// Bootstrap resamples of the statistics.
     fn resamples(&self) -> usize {
         2000
@@ -162,6 +167,7 @@ pub fn audit(
     jobs: usize,
     progress: &(dyn Fn() + Sync),
 ) -> Result<AuditReport, String> {
+    auditor.check_params(params)?;
     let runs = run_grid(auditor, params, &grid, jobs, progress)?;
     let protocol = Protocol {
         grid,
