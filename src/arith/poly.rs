@@ -115,19 +115,6 @@ impl Poly {
         }
     }
 
-    /// The terms whose exponent vector satisfies `keep`.
-    pub fn filter_terms(&self, keep: impl Fn(&[u32]) -> bool) -> Self {
-        Poly {
-            nvars: self.nvars,
-            terms: self
-                .terms
-                .iter()
-                .filter(|(e, _)| keep(e))
-                .map(|(e, c)| (e.clone(), c.clone()))
-                .collect(),
-        }
-    }
-
     /// Rewrites every `x_i^k`, `k >= 2`, with the relation `x_i² = g` until no such power remains.
     /// `g` must have degree below 2 in `x_i`. The result is the normal form modulo the relation.
     pub fn reduce(&self, i: usize, g: &Poly) -> Poly {
