@@ -42,9 +42,10 @@ fn bench_products_and_svd(c: &mut Criterion) {
             bch.iter(|| a.singular_values().ok())
         });
         faer::set_global_parallelism(Par::rayon(0));
-        g.bench_function(BenchmarkId::new("singular values faer threaded", n), |bch| {
-            bch.iter(|| a.singular_values().ok())
-        });
+        g.bench_function(
+            BenchmarkId::new("singular values faer threaded", n),
+            |bch| bch.iter(|| a.singular_values().ok()),
+        );
         if n <= 1000 {
             // nalgebra's unblocked bidiagonalisation takes tens of seconds at n = 2000;
             // examples/linalg_scale measures it there.

@@ -395,3 +395,94 @@ fn committed_certificates_are_current_and_valid() {
     let (code, out, err) = gdcert(&["check", "certificates/attention-pca/q2.json"]);
     assert_eq!(code, 0, "{out}{err}");
 }
+
+// ---- P1: the Gaussian reduction of the infinite-prompt limit.
+
+#[test]
+fn wick_expectations_are_the_textbook_gaussian_moments() {
+    use gdcert::arith::{Poly, Q};
+    use gdcert::spec::attention_pca::gaussian_expectation;
+    // Σ = [[2, 1/2], [1/2, 3]]; Isserlis by hand: E[x0 x1] = Σ01, E[x0⁴] = 3Σ00²,
+    // E[x0² x1²] = Σ00Σ11 + 2Σ01², E[x0³ x1] = 3Σ00Σ01, odd moments vanish.
+    let q = |a: i64, b: i64| Q::new(a.into(), b.into());
+    let sigma = vec![q(2, 1), q(1, 2), q(1, 2), q(3, 1)];
+    let x = Poly::vars(2);
+    let e = |p: &Poly| gaussian_expectation(p, &sigma, 2).eval(&[q(0, 1), q(0, 1)]);
+    let (x0, x1) = (x[0].clone(), x[1].clone());
+    assert_eq!(e(&(x0.clone() * &x1)), q(1, 2));
+    assert_eq!(e(&(x0.clone() * &x0 * &x0 * &x0)), q(12, 1));
+    assert_eq!(e(&(x0.clone() * &x0 * &x1 * &x1)), q(6, 1) + q(1, 2));
+    assert_eq!(e(&(x0.clone() * &x0 * &x0 * &x1)), q(3, 1));
+    assert_eq!(e(&(x0.clone() * &x0 * &x0)), q(0, 1));
+    // A sixth moment: E[x1⁶] = 15Σ11³.
+    let x1_6 = (0..5).fold(x1.clone(), |p, _| p * &x1);
+    assert_eq!(e(&x1_6), q(405, 1));
+}
+
+#[test]
+fn p1_softmax_and_linear_limits_are_certified_exactly_and_checked_by_the_kernel() {
+    for file in ["q1.toml", "q2.toml"] {
+        let (_, c, text) = certify(file, &[]);
+        for id in ["P1.mgf", "P1.softmax"] {
+            assert_eq!(verdict(&c, id), Verdict::Certified, "{file} {id}");
+        }
+        let base: Value = serde_json::from_str(&text).unwrap();
+        assert!(!rejected(&base), "{file}");
+        // A flipped verdict, or a P1 claim dropped, is rejected.
+        let mut v = base.clone();
+        claim_mut(&mut v, "P1.softmax")["verdict"] = "VIOLATED".into();
+        v["verdict"] = "VIOLATED".into();
+        assert!(rejected(&v), "{file}");
+        let mut v = base.clone();
+        v["claims"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|c| c["id"] != "P1.mgf");
+        assert!(rejected(&v), "{file}");
+        // The orbit (re-checked in MPFR intervals): a box shrunk to its lower corner is rejected.
+        let mut v = base.clone();
+        let b = &mut claim_mut(&mut v, "P3.orbit")["witness"]["boxes"][50][2];
+        b["hi"] = b["lo"].clone();
+        assert!(rejected(&v), "{file}");
+    }
+    // Without P1 in the claims, no P1 claim is made.
+    let (_, c, _) = certify("q1.toml", &["claims=P2,P3"]);
+    assert!(c.claims.iter().all(|cl| !cl.id.starts_with("P1.")));
+}
+
+#[test]
+fn the_softmax_limit_is_sigma_w_by_an_independent_monte_carlo() {
+    // Q1's Σ = diag(3, 1.5, 1, 0.5, 0.2), w = (1/6, −1/30, 0.1, 0, 0.2): the softmax weights
+    // e^{⟨w,x⟩} on Gaussian tokens give E[e^{⟨w,x⟩}x]/E[e^{⟨w,x⟩}] ≈ Σw = (0.5, −0.05, 0.1, 0, 0.04).
+    let lam = [3.0, 1.5, 1.0, 0.5, 0.2];
+    let w = [1.0 / 6.0, -1.0 / 30.0, 0.1, 0.0, 0.2];
+    let mut state: u64 = 12345;
+    let mut unif = || {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let (mut num, mut den) = ([0.0f64; 5], 0.0f64);
+    for _ in 0..400_000 {
+        let x: Vec<f64> = lam
+            .iter()
+            .map(|l| {
+                let (u1, u2) = (unif(), unif());
+                f64::sqrt(*l)
+                    * (-2.0 * (1.0 - u1).ln()).sqrt()
+                    * (2.0 * std::f64::consts::PI * u2).cos()
+            })
+            .collect();
+        let a: f64 = x.iter().zip(&w).map(|(a, b)| a * b).sum::<f64>().exp();
+        den += a;
+        for i in 0..5 {
+            num[i] += a * x[i];
+        }
+    }
+    for i in 0..5 {
+        let est = num[i] / den;
+        assert!((est - lam[i] * w[i]).abs() < 0.02, "component {i}: {est}");
+    }
+}

@@ -282,13 +282,16 @@ fn tiny_audit(tag: &str, theorem: &str, sets: &[&str], seeds: &str) -> Value {
 }
 
 fn least_squares_slope(pts: &[(f64, f64)]) -> f64 {
-    let n = pts.len() as f64;
-    let (mx, my) = (
-        pts.iter().map(|p| p.0).sum::<f64>() / n,
-        pts.iter().map(|p| p.1).sum::<f64>() / n,
-    );
-    let sxy: f64 = pts.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
-    let sxx: f64 = pts.iter().map(|p| (p.0 - mx).powi(2)).sum();
+    let (xs, ys): (Vec<f64>, Vec<f64>) = pts.iter().copied().unzip();
+    slope(&xs, &ys)
+}
+
+/// The least-squares slope of `ys` on `xs`, written here.
+fn slope(xs: &[f64], ys: &[f64]) -> f64 {
+    let n = xs.len() as f64;
+    let (mx, my) = (xs.iter().sum::<f64>() / n, ys.iter().sum::<f64>() / n);
+    let sxy: f64 = xs.iter().zip(ys).map(|(x, y)| (x - mx) * (y - my)).sum();
+    let sxx: f64 = xs.iter().map(|x| (x - mx) * (x - mx)).sum();
     sxy / sxx
 }
 
@@ -415,5 +418,106 @@ fn imc_and_weight_decay_audits_reject_bad_keys_naming_them() {
             stderr.contains(key) && !stderr.contains("panicked"),
             "{stderr}"
         );
+    }
+}
+
+#[test]
+fn newton_ntk_width_audit_states_its_band_and_its_slope_is_recomputable() {
+    let dir = scratch("ntk");
+    let (code, stdout, stderr) = gdcert(
+        &[
+            "audit",
+            "newton-ntk",
+            "--sizes",
+            "16,64,256",
+            "--seeds",
+            "6",
+            "--set",
+            "audit.steps=10",
+            "--out",
+            "n.json",
+        ],
+        &dir,
+    );
+    assert!(
+        code == 0 || code == 1 || code == 3,
+        "exit {code}: {stdout}{stderr}"
+    );
+    // The criterion is stated in the output: the band −1/2 ± 1/4.
+    assert!(stdout.contains("[-0.75, -0.25]"), "{stdout}");
+    let r: Value = serde_json::from_slice(&std::fs::read(dir.join("n.json")).unwrap()).unwrap();
+    assert_eq!(r["protocol"]["grid"]["seeds"].as_array().unwrap().len(), 6);
+    assert_eq!(
+        r["protocol"]["grid"]["seeds"][0], 7,
+        "the instance's first seed"
+    );
+    let runs = r["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 18);
+    // Per seed, the slope of ln gap against ln N; the statistic is their median.
+    let mut slopes = vec![];
+    for seed in 7..13 {
+        let (xs, ys): (Vec<f64>, Vec<f64>) = runs
+            .iter()
+            .filter(|x| x["seed"] == seed)
+            .map(|x| {
+                let gap = x["values"]["gap"].as_f64().unwrap();
+                assert!(gap > 0.0);
+                ((x["size"].as_f64().unwrap()).ln(), gap.ln())
+            })
+            .unzip();
+        slopes.push(slope(&xs, &ys));
+    }
+    let stat = &r["statistics"][0];
+    assert_eq!(stat["id"], "N4.width_slope");
+    assert!((stat["estimate"].as_f64().unwrap() - median(slopes.clone())).abs() < 1e-12);
+    let [lo, hi] = [0, 1].map(|i| stat["interval"][i].as_f64().unwrap());
+    let expected = if lo >= -0.75 && hi <= -0.25 {
+        "AUDIT_PASS"
+    } else if hi < -0.75 || lo > -0.25 {
+        "AUDIT_FAIL"
+    } else {
+        "UNDECIDED"
+    };
+    assert_eq!(stat["verdict"], expected);
+    assert_ne!(r["verdict"], "CERTIFIED");
+    // The gap shrinks with the width: the median gap at N = 256 is below the one at N = 16.
+    let med_at = |n: u64| {
+        median(
+            runs.iter()
+                .filter(|x| x["size"] == n)
+                .map(|x| x["values"]["gap"].as_f64().unwrap())
+                .collect(),
+        )
+    };
+    assert!(
+        med_at(256) < med_at(16),
+        "{} vs {}",
+        med_at(256),
+        med_at(16)
+    );
+    // `check` re-runs a seed; a changed gap is caught.
+    assert_eq!(gdcert(&["check", "n.json"], &dir).0, 0);
+    let mut bad = r.clone();
+    bad["runs"][0]["values"]["gap"] = (runs[0]["values"]["gap"].as_f64().unwrap() * 1.001).into();
+    std::fs::write(dir.join("bad.json"), serde_json::to_string(&bad).unwrap()).unwrap();
+    assert_ne!(gdcert(&["check", "bad.json"], &dir).0, 0);
+}
+
+#[test]
+fn audits_refuse_instances_they_cannot_run_with_exit_65() {
+    let dir = scratch("bad-audit");
+    for (theorem, sets, key) in [
+        (PL, vec!["theta0=2,0.5"], "theta0"),
+        (PL, vec!["family=valley", "b=4", "theta0=1,2,3"], "family"),
+        ("newton-ntk", vec!["audit.widths=16,20000"], "audit.widths"),
+    ] {
+        let mut args = vec!["audit", theorem, "--seeds", "2"];
+        for s in &sets {
+            args.push("--set");
+            args.push(s);
+        }
+        let (code, _, err) = gdcert(&args, &dir);
+        assert_eq!(code, 65, "{theorem} {sets:?}: {err}");
+        assert!(err.contains(key), "{theorem} {sets:?}: {err}");
     }
 }

@@ -103,6 +103,18 @@ impl Poly {
         p
     }
 
+    /// The polynomial with the given terms (exponent vectors of length `nvars`; zero coefficients
+    /// are dropped, repeated exponents must not occur).
+    pub fn from_terms(nvars: usize, terms: impl IntoIterator<Item = (Vec<u32>, Q)>) -> Self {
+        Poly {
+            nvars,
+            terms: terms
+                .into_iter()
+                .filter(|(e, c)| e.len() == nvars && !c.is_zero())
+                .collect(),
+        }
+    }
+
     /// Rewrites every `x_i^k`, `k >= 2`, with the relation `x_i² = g` until no such power remains.
     /// `g` must have degree below 2 in `x_i`. The result is the normal form modulo the relation.
     pub fn reduce(&self, i: usize, g: &Poly) -> Poly {

@@ -91,7 +91,8 @@ pub trait Auditor: Sync {
     fn resamples(&self) -> usize {
         2000
     }
-    /// Checks the audit's keys beyond what the schema checks (bad input: exit 65 naming the key).
+    /// Rejects parameters the audit cannot run on, beyond what the schema checks (bad input:
+    /// `gdcert audit` exits 65 naming the key); by default every instance the schema accepts.
     fn validate(&self, _params: &Params) -> Result<(), InputError> {
         Ok(())
     }
@@ -166,6 +167,7 @@ pub fn audit(
     jobs: usize,
     progress: &(dyn Fn() + Sync),
 ) -> Result<AuditReport, String> {
+    auditor.validate(params).map_err(|e| e.to_string())?;
     let runs = run_grid(auditor, params, &grid, jobs, progress)?;
     let protocol = Protocol {
         grid,

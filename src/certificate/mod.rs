@@ -55,9 +55,9 @@ impl Verdict {
     }
 
     /// The overall verdict of a list of claims: VIOLATED/AUDIT_FAIL, then CONDITION_NOT_MET, then
-    /// UNDECIDED, then AUDIT_PASS, then CERTIFIED.
+    /// UNDECIDED, then AUDIT_PASS, then CERTIFIED. An empty list shows nothing: UNDECIDED.
     pub fn combine(vs: impl IntoIterator<Item = Verdict>) -> Verdict {
-        vs.into_iter().max().unwrap_or(Verdict::Certified)
+        vs.into_iter().max().unwrap_or(Verdict::Undecided)
     }
 }
 
@@ -362,20 +362,6 @@ pub enum Witness {
         rho: String,
         delta: String,
     },
-    /// A Monte-Carlo audit, never a proof: `runs` trajectories drawn from SplitMix64 seed `seed`,
-    /// `burn_in` steps and then `steps` measured steps each, of which `converged` stayed in the
-    /// local regime. `estimate` is the statistic (a median over runs); the claim's enclosure is its
-    /// bootstrap percentile interval at level `confidence`, from `resamples` resamples.
-    Audit {
-        seed: String,
-        runs: usize,
-        burn_in: usize,
-        steps: usize,
-        resamples: usize,
-        converged: usize,
-        estimate: String,
-        confidence: String,
-    },
     /// A matrix of the theorem evaluated at the exact point `point` (e.g. a regularised Hessian),
     /// with a congruence witness of it.
     PointHessian {
@@ -663,18 +649,6 @@ fn check_witness(w: &str, witness: &Witness) -> Result<(), String> {
             ] {
                 check_num(&format!("{w}.{name}"), v)?;
             }
-        }
-        Witness::Audit {
-            seed,
-            estimate,
-            confidence,
-            ..
-        } => {
-            if seed.parse::<u64>().is_err() {
-                return Err(format!("{w}.seed: `{seed}` is not an integer in [0, 2^64)"));
-            }
-            check_num(&format!("{w}.estimate"), estimate)?;
-            check_num(&format!("{w}.confidence"), confidence)?;
         }
         Witness::PointHessian { point, congruence } => {
             check_nums(&format!("{w}.point"), point)?;

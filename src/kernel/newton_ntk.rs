@@ -138,9 +138,6 @@ pub fn check(cert: &Certificate) -> Result<Vec<ClaimCheck>, Malformed> {
     if has("N3") {
         required.extend((0..=steps).map(|k| format!("N3.step.{k}")));
     }
-    if has("N4") {
-        required.push("N4.width_slope".into());
-    }
     for id in required {
         if cert.claim(&id).is_none() {
             out.push(ClaimCheck {
@@ -387,9 +384,6 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
             ),
         );
     }
-    if id == "N4.width_slope" {
-        return check_audit(ctx.cert, c);
-    }
     let none = matches!(c.witness, Witness::None);
     let (role, bound, computed, what) = match id {
         "N1.kappa_min" | "N1.kappa_max" => {
@@ -439,80 +433,4 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
         Some(x) => format!("{r} (kernel: {})", show(&x)),
         None => r,
     })
-}
-
-/// The width audit: the recorded seed and sizes are the instance's, and the verdict follows from the
-/// recorded interval and the band `[−tol, tol]`; the audit is not re-run, and is never CERTIFIED.
-fn check_audit(cert: &Certificate, c: &Claim) -> Result<String, String> {
-    let Witness::Audit {
-        seed,
-        runs,
-        burn_in,
-        steps,
-        resamples,
-        converged,
-        estimate,
-        confidence,
-    } = &c.witness
-    else {
-        return Err("an audit claim needs an `audit` witness".into());
-    };
-    let get = |k: &str, d: i64| int_param(cert, k, d, 0, i64::MAX).map_err(|m| m.0);
-    let recorded = (
-        seed.parse::<i64>().map_err(|_| "seed is not an integer")?,
-        *runs as i64,
-        *steps as i64,
-        *resamples as i64,
-    );
-    let instance = (
-        get("audit.seed", 7)?,
-        get("audit.runs", 16)?,
-        get("audit.steps", 50)?,
-        get("audit.resamples", 2000)?,
-    );
-    if recorded != instance || *burn_in != 0 {
-        return Err("the recorded seed and sample sizes are not the instance's".into());
-    }
-    if *converged > *runs {
-        return Err("more runs gave a slope than were run".into());
-    }
-    if q(confidence, "confidence")? != q_frac(19, 20) {
-        return Err("the interval must be a 95% bootstrap interval".into());
-    }
-    if c.role != Role::Conclusion || c.arithmetic != "f64" {
-        return Err("an audit is a conclusion computed in f64".into());
-    }
-    let tol = match cert.instance.params.get("audit.tol") {
-        Some(t) => q(t, "audit.tol")?,
-        None => q_frac(1, 4),
-    };
-    let b = c.bound.as_ref().ok_or("an audit needs its band")?;
-    let (blo, bhi) = b.value.parse()?;
-    if b.relation != "in" || blo != -tol.clone() || bhi != tol {
-        return Err("the band is not [−tol, tol] of the instance".into());
-    }
-    let expected = match &c.enclosure {
-        None => Verdict::Undecided,
-        Some(e) => {
-            let (lo, hi) = e.parse()?;
-            let est = q(estimate, "estimate")?;
-            if est < lo || est > hi {
-                return Err("the estimate is outside its interval".into());
-            }
-            match crate::spec::pl_rate::audit_outcome(&lo, &hi, &tol, *converged, *runs) {
-                Some(true) => Verdict::AuditPass,
-                Some(false) => Verdict::AuditFail,
-                None => Verdict::Undecided,
-            }
-        }
-    };
-    if c.verdict != expected {
-        return Err(format!(
-            "verdict {} does not follow from the recorded interval and band (expected {expected}); an audit is never CERTIFIED",
-            c.verdict
-        ));
-    }
-    Ok(format!(
-        "audit (not re-run): seed {seed}, {runs} runs ({converged} with a slope), {resamples} resamples; {expected} follows from the interval and the band"
-    ))
 }

@@ -7,10 +7,8 @@
 //!   [`check_valley_tail`]; every limit quantity is then recomputed over the box;
 //! - exact claims (identities, a start on S, the quartic) from the instance alone;
 //! - the observed ratios from the verified orbit boxes, against the band around `ratio.rate_f`;
-//! - audits (G2): the kernel cannot re-run a statistical audit. It checks that the recorded sample
-//!   sizes and seed are the instance's, that the estimate lies in its interval, and that the
-//!   verdict (AUDIT_PASS, AUDIT_FAIL or UNDECIDED, never CERTIFIED) follows from the interval and
-//!   the tolerance by [`audit_outcome`].
+//! - the SGD audit (G2) is not part of a certificate (`gdcert audit pl-asymptotic-rate`): a `G2.*`
+//!   claim is rejected as unknown.
 //!
 //! A certificate must hold exactly the claims the theorem states for its instance; which claims
 //! follow a numerically decided hypothesis (the rates after `G1.hyp.step_at_limit`, the band after
@@ -20,7 +18,7 @@ use super::checks::{bits_of, check_orbit, conclude, param, q, show, Expect, IBox
 use super::two_factor::check_contraction;
 use super::{ClaimCheck, Malformed};
 use crate::arith::exact::Q;
-use crate::arith::{q_frac, q_int, Elementary, Enclosure, RatInterval, Ring};
+use crate::arith::{q_int, Elementary, Enclosure, RatInterval, Ring};
 use crate::certificate::{Certificate, Claim, Role, Verdict, Witness};
 use crate::spec::pl_rate::*;
 use crate::spec::two_factor::{loss as product_loss, residual};
@@ -39,16 +37,6 @@ struct Tail {
     lambda_max: RatInterval,
 }
 
-struct Sgd {
-    seed: u64,
-    runs: usize,
-    burn_in: usize,
-    steps: usize,
-    resamples: usize,
-    tol_exponent: Q,
-    tol_mean_square: Q,
-}
-
 struct Ctx<'a> {
     cert: &'a Certificate,
     family: Family,
@@ -58,7 +46,6 @@ struct Ctx<'a> {
     window: usize,
     eps: Q,
     target: Q,
-    sgd: Option<Sgd>,
     idents: Vec<crate::spec::two_factor::Identity>,
     orbits: RefCell<BTreeMap<String, Result<Boxes, String>>>,
     tails: RefCell<BTreeMap<String, Result<Tail, String>>>,
@@ -138,22 +125,6 @@ fn parse_ctx(cert: &Certificate) -> Result<Ctx<'_>, Malformed> {
         }
         Ok(v)
     };
-    let sgd = if groups.iter().any(|g| g == "G2") {
-        let n = |k: &str, lo: i64, hi: i64, d: i64| -> Result<i64, Malformed> {
-            Ok(int_param(cert, k, lo, hi)?.unwrap_or(d))
-        };
-        Some(Sgd {
-            seed: n("sgd.seed", 0, i64::MAX, 0)? as u64,
-            runs: n("sgd.runs", 2, 100_000, 200)? as usize,
-            burn_in: n("sgd.burn_in", 0, 100_000, 30)? as usize,
-            steps: n("sgd.steps", 1, 100_000, 300)? as usize,
-            resamples: n("sgd.resamples", 100, 100_000, 2000)? as usize,
-            tol_exponent: positive("sgd.tol_exponent", 1_000_000)?,
-            tol_mean_square: positive("sgd.tol_mean_square", 1_000_000)?,
-        })
-    } else {
-        None
-    };
     Ok(Ctx {
         idents: family.identities(&gamma),
         window: int_param(cert, "ratio.window", 1, 64)?.unwrap_or(6) as usize,
@@ -164,7 +135,6 @@ fn parse_ctx(cert: &Certificate) -> Result<Ctx<'_>, Malformed> {
         gamma,
         theta0,
         groups,
-        sgd,
         orbits: RefCell::new(BTreeMap::new()),
         tails: RefCell::new(BTreeMap::new()),
     })
@@ -509,7 +479,7 @@ fn check_valley_tail(
 /// The claims the theorem states for this instance; see the module documentation.
 fn required_claims(ctx: &Ctx<'_>) -> Vec<String> {
     let mut r: Vec<&str> = vec![];
-    let (g1, ratio, g2) = (ctx.has("G1"), ctx.has("ratio"), ctx.has("G2"));
+    let (g1, ratio) = (ctx.has("G1"), ctx.has("ratio"));
     let fam = &ctx.family;
     let in_s = fam.start_in_s(&ctx.theta0);
     if g1 {
@@ -584,9 +554,6 @@ fn required_claims(ctx: &Ctx<'_>) -> Vec<String> {
                 if !rate_at_least_one {
                     r.push("ratio.window");
                 }
-            }
-            if g2 && *fam == Family::Product {
-                r.extend(["G2.exponent", "G2.mean_square"]);
             }
         }
     }
@@ -666,9 +633,6 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
             c.verdict,
             if holds { "holds" } else { "fails" }
         ));
-    }
-    if id.starts_with("G2.") {
-        return check_audit(ctx, c);
     }
     let g = &ctx.gamma;
     let bits = bits_of(c);
@@ -990,82 +954,4 @@ fn window_expect<'a>(ctx: &'a Ctx<'_>, c: &Claim) -> Result<Expect<'a>, String> 
             n_last - ctx.window
         ),
     })
-}
-
-/// An audit claim: the kernel cannot re-run it; see the module documentation.
-fn check_audit(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
-    let Some(s) = &ctx.sgd else {
-        return Err("the instance asks for no audit".into());
-    };
-    let Witness::Audit {
-        seed,
-        runs,
-        burn_in,
-        steps,
-        resamples,
-        converged,
-        estimate,
-        confidence,
-    } = &c.witness
-    else {
-        return Err("an audit claim needs an `audit` witness".into());
-    };
-    let recorded = (
-        seed.parse::<u64>().map_err(|_| "seed is not an integer")?,
-        *runs,
-        *burn_in,
-        *steps,
-        *resamples,
-    );
-    if recorded != (s.seed, s.runs, s.burn_in, s.steps, s.resamples) {
-        return Err("the recorded seed and sample sizes are not the instance's".into());
-    }
-    if *converged > *runs {
-        return Err("more runs converged than were run".into());
-    }
-    if q(confidence, "confidence")? != q_frac(19, 20) {
-        return Err("the interval must be a 95% bootstrap interval".into());
-    }
-    if c.role != Role::Conclusion || c.arithmetic != "f64" {
-        return Err("an audit is a conclusion computed in f64".into());
-    }
-    let tol = if c.id == "G2.exponent" {
-        &s.tol_exponent
-    } else if c.id == "G2.mean_square" {
-        &s.tol_mean_square
-    } else {
-        return Err(format!("unknown audit `{}`", c.id));
-    };
-    let b = c
-        .bound
-        .as_ref()
-        .ok_or("an audit needs its tolerance band")?;
-    let (blo, bhi) = b.value.parse()?;
-    if b.relation != "in" || blo != -tol.clone() || bhi != *tol {
-        return Err("the band is not [−tol, tol] of the instance".into());
-    }
-    let (lo, hi) = c
-        .enclosure
-        .as_ref()
-        .ok_or("an audit needs its interval")?
-        .parse()?;
-    let est = q(estimate, "estimate")?;
-    if est < lo || est > hi {
-        return Err("the estimate is outside its interval".into());
-    }
-    let expected = match audit_outcome(&lo, &hi, tol, *converged, *runs) {
-        Some(true) => Verdict::AuditPass,
-        Some(false) => Verdict::AuditFail,
-        None => Verdict::Undecided,
-    };
-    if c.verdict != expected {
-        return Err(format!(
-            "verdict {} does not follow from the recorded interval and tolerance (expected {expected}); an audit is never CERTIFIED",
-            c.verdict
-        ));
-    }
-    Ok(format!(
-        "audit (not re-run): seed {}, {runs} runs ({converged} converged), {resamples} resamples; {expected} follows from the interval and ± tolerance",
-        s.seed
-    ))
 }

@@ -14,6 +14,7 @@ use super::two_factor::Identity;
 use super::Dynamics;
 use crate::arith::{q_int, Poly, Ring, SecondOrder, Q};
 use num_traits::{Signed, Zero};
+use std::collections::BTreeMap;
 
 /// The loss `ℓ` of a symmetric `n×n` matrix Σ (row-major, exact).
 #[derive(Clone, Debug)]
@@ -147,6 +148,148 @@ pub const CRITICAL_IDS: [&str; 12] = [
     "P2.critical.11",
     "P2.critical.12",
 ];
+
+/// Orders of the P1 power series checked exactly: `E[⟨w,x⟩^k]` for `k <= P1_ORDER` and
+/// `E[⟨w,x⟩^(k+1) x]` for `k <= P1_ORDER`.
+pub const P1_ORDER: u32 = 6;
+
+/// The exact expectation of a polynomial `p` over `x ~ N(0, Σ)`, where `x` is the first `n`
+/// variables of `p` (the others are parameters), by linearity and the moments of [`gaussian_moment`].
+pub fn gaussian_expectation(p: &Poly, sigma: &[Q], n: usize) -> Poly {
+    use num_bigint::BigInt;
+    let nv = p.nvars();
+    let mut memo = BTreeMap::new();
+    // Sums kept as unreduced fractions (numerator, denominator): with integer data no gcd is taken
+    // until the end.
+    let mut acc: BTreeMap<Vec<u32>, (BigInt, BigInt)> = BTreeMap::new();
+    for (e, c) in p.terms() {
+        let m = gaussian_moment(&e[..n], sigma, n, &mut memo);
+        if m.is_zero() {
+            continue;
+        }
+        let t = c * &m;
+        let mut key = vec![0; n];
+        key.extend_from_slice(&e[n..]);
+        let (tn, td) = (t.numer().clone(), t.denom().clone());
+        match acc.get_mut(&key) {
+            Some((an, ad)) if *ad == td => *an += tn,
+            Some((an, ad)) => {
+                *an = &*an * &td + tn * &*ad;
+                *ad *= td;
+            }
+            None => {
+                acc.insert(key, (tn, td));
+            }
+        }
+    }
+    Poly::from_terms(nv, acc.into_iter().map(|(k, (a, b))| (k, Q::new(a, b))))
+}
+
+/// `E[x^α]` for `x ~ N(0, Σ)`, exactly, by Isserlis' recursion (Gaussian integration by parts):
+/// `E[x_a x^β] = Σ_b Σ_ab β_b E[x^(β − e_b)]`, `E[1] = 1`, odd moments 0. `memo` caches moments.
+pub fn gaussian_moment(
+    alpha: &[u32],
+    sigma: &[Q],
+    n: usize,
+    memo: &mut BTreeMap<Vec<u32>, Q>,
+) -> Q {
+    let degree: u32 = alpha.iter().sum();
+    if degree == 0 {
+        return q_int(1);
+    }
+    if degree % 2 == 1 {
+        return Q::zero();
+    }
+    if let Some(v) = memo.get(alpha) {
+        return v.clone();
+    }
+    let Some(a) = alpha.iter().position(|&k| k > 0) else {
+        return q_int(1);
+    };
+    let mut rest = alpha.to_vec();
+    rest[a] -= 1;
+    let mut total = Q::zero();
+    for b in 0..n {
+        if rest[b] == 0 || sigma[a * n + b].is_zero() {
+            continue;
+        }
+        let mut r = rest.clone();
+        r[b] -= 1;
+        total += &sigma[a * n + b] * q_int(rest[b] as i64) * gaussian_moment(&r, sigma, n, memo);
+    }
+    memo.insert(alpha.to_vec(), total.clone());
+    total
+}
+
+/// The identities of P1 (the infinite-prompt limit) for `x ~ N(0, Σ)`, as polynomials in a free
+/// `w ∈ Rⁿ`, with every expectation computed exactly by [`gaussian_expectation`] (variables
+/// `x_0..x_{n−1}`, then `w_0..w_{n−1}`; evaluated for the integer multiple `D·Σ`, equivalently):
+/// - `P1.mgf`: `E[⟨w,x⟩^k] = (k − 1)!!·(wᵀΣw)^(k/2)` for even k, 0 for odd k (k <= [`P1_ORDER`]):
+///   the Taylor coefficients of `E[e^{t⟨w,x⟩}] = exp(½t²wᵀΣw)`;
+/// - `P1.softmax`: `E[⟨w,x⟩^(k+1) x] = (k + 1)·Σw·E[⟨w,x⟩^k]` (k <= [`P1_ORDER`]): the coefficients of
+///   `E[e^{t⟨w,x⟩}x] = tΣw·E[e^{t⟨w,x⟩}]`, so softmax attention's limit `E[e^{⟨w,x⟩}x]/E[e^{⟨w,x⟩}]`
+///   is `Σw`; k = 0 is `E[⟨w,x⟩x] = Σw`, linear attention's limit.
+pub fn p1_identities(loss: &AttentionLoss) -> Vec<Identity> {
+    let n = loss.n;
+    // Both identities are homogeneous in Σ (each side of order k has degree ⌈k/2⌉ in Σ), so they
+    // hold for Σ iff they hold for the integer matrix D·Σ, D the lcm of Σ's denominators; integer
+    // coefficients keep the exact arithmetic free of large gcds.
+    let d = loss
+        .sigma
+        .iter()
+        .fold(num_bigint::BigInt::from(1), |acc, q| {
+            num_integer::Integer::lcm(&acc, q.denom())
+        });
+    let sigma: Vec<Q> = loss
+        .sigma
+        .iter()
+        .map(|q| q * Q::from_integer(d.clone()))
+        .collect();
+    let vars = Poly::vars(2 * n);
+    let (x, w) = (&vars[..n], &vars[n..]);
+    let y = dot(w, x);
+    let c: Vec<Poly> = sigma.iter().map(|q| vars[0].constant(q)).collect();
+    let sw = mat_vec(&c, w);
+    let s = dot(w, &sw);
+    let e = |p: &Poly| gaussian_expectation(p, &sigma, n);
+    let mut mgf = vec![];
+    let mut softmax = vec![];
+    let mut yk = vars[0].int(1); // ⟨w,x⟩^k
+    let mut double_fact = Q::from_integer(1.into()); // (k − 1)!! for even k
+    for k in 0..=P1_ORDER {
+        let moment = e(&yk);
+        let closed = if k % 2 == 0 {
+            if k >= 2 {
+                double_fact *= Q::from_integer((k as i64 - 1).into());
+            }
+            s.powi(k / 2) * &vars[0].constant(&double_fact)
+        } else {
+            Poly::zero(2 * n)
+        };
+        mgf.push(moment.clone() - &closed);
+        let yk1 = yk.clone() * &y;
+        for i in 0..n {
+            let lhs = e(&(yk1.clone() * &x[i]));
+            let rhs = sw[i].clone() * &moment * &vars[0].int(k as i64 + 1);
+            softmax.push(lhs - &rhs);
+        }
+        yk = yk1;
+    }
+    vec![
+        Identity {
+            id: "P1.mgf",
+            statement: format!("x ~ N(0, Σ): E[⟨w,x⟩^k] = (k − 1)!!(wᵀΣw)^(k/2) for even k, 0 for odd k, k ≤ {P1_ORDER}, as polynomials in w (exact Gaussian expectations by Wick's theorem): the Taylor coefficients of E[e^(t⟨w,x⟩)] = exp(½t²wᵀΣw)"),
+            differences: mgf,
+            relations: vec![],
+        },
+        Identity {
+            id: "P1.softmax",
+            statement: format!("x ~ N(0, Σ): E[⟨w,x⟩^(k+1) x] = (k + 1)·Σw·E[⟨w,x⟩^k] for k ≤ {P1_ORDER}, as polynomials in w (Wick): the coefficients through t^{} of E[e^(t⟨w,x⟩)x] = tΣw·E[e^(t⟨w,x⟩)], hence E[e^(⟨w,x⟩)x]/E[e^(⟨w,x⟩)] = Σw (softmax limit; all orders by Stein's lemma) and E[⟨w,x⟩x] = Σw (k = 0, linear limit); with w = v(vᵀq) both attentions output (vᵀq)Σv", P1_ORDER + 1),
+            differences: softmax,
+            relations: vec![],
+        },
+    ]
+}
 
 /// The identities of P2 for every Σ: the closed-form loss, gradient and Hessian.
 pub fn identities(loss: &AttentionLoss) -> Vec<Identity> {

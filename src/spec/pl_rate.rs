@@ -135,22 +135,6 @@ impl Family {
     }
 }
 
-/// The decision of an audit (G2) from its interval `[lo, hi]`: pass (`Some(true)`) inside
-/// `[−tol, tol]`, fail (`Some(false)`) when disjoint from it, undecided (`None`) otherwise or when
-/// fewer than half of the runs stayed in the local regime.
-pub fn audit_outcome(lo: &Q, hi: &Q, tol: &Q, converged: usize, runs: usize) -> Option<bool> {
-    let ntol = -tol.clone();
-    if 2 * converged < runs {
-        None
-    } else if *lo >= ntol && hi <= tol {
-        Some(true)
-    } else if *hi < ntol || lo > tol {
-        Some(false)
-    } else {
-        None
-    }
-}
-
 /// GD on the valley `½(1 + x²)y² + (b/2)z²`: `x' = x − γxy²`, `y' = y(1 − γ(1 + x²))`,
 /// `z' = z(1 − γb)`.
 #[derive(Clone, Debug)]

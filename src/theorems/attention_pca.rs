@@ -4,6 +4,11 @@
 //! full text; see `proofs/attention-pca.md`). For tokens `q ~ N(0, Σ)` and a rank-one key–query
 //! product `vvᵀ`, the infinite-prompt attention output is `(vᵀq)Σv` and its reconstruction loss is
 //! `ℓ(v) = tr Σ − 2vᵀΣ²v + (vᵀΣv)(vᵀΣ²v)`.
+//! - P1: the infinite-prompt reduction for Gaussian tokens, as exact polynomial identities in a free
+//!   `w` with the instance's Σ (Gaussian expectations by Isserlis' recursion): the Taylor coefficients of
+//!   `E[e^{t⟨w,x⟩}] = exp(½t²wᵀΣw)` and of `E[e^{t⟨w,x⟩}x] = tΣw·E[e^{t⟨w,x⟩}]` through order
+//!   [`P1_ORDER`] + 1, so softmax (all orders: Stein's lemma) and linear attention both tend to
+//!   `Σw = (vᵀq)Σv`.
 //! - P2: the closed forms of ℓ, ∇ℓ, ∇²ℓ (exact polynomial identities); for `Σ = U diag(λ) Uᵀ` with
 //!   a rational orthogonal U, the critical points `±u_j/√λ_j` with `ℓ = tr Σ − λ_j` and Hessian
 //!   eigenpairs `(8λ_j², u_j)`, `(2λ_i(λ_j − λ_i), u_i)` (exact, modulo `s² = 1/λ_j`).
@@ -41,7 +46,7 @@ mod bbp;
 
 pub struct AttentionPca;
 
-const GROUPS: &[&str] = &["P2", "P3", "P4"];
+const GROUPS: &[&str] = &["P1", "P2", "P3", "P4"];
 const DEFAULT_INSTANCE: &str = include_str!("../../certificates/instances/attention-pca/q1.toml");
 /// Largest dimension whose GD orbit is certified (the orbit code is compiled per dimension).
 pub const MAX_ORBIT_DIM: usize = 8;
@@ -66,7 +71,10 @@ impl Theorem for AttentionPca {
     }
     fn statement(&self) -> &'static str {
         "Tokens q ~ N(0, Sigma), rank-one key-query vv^T: the infinite-prompt attention output is (v^T q) Sigma v, with \
-         reconstruction loss l(v) = tr Sigma - 2 v^T Sigma^2 v + (v^T Sigma v)(v^T Sigma^2 v). P2: closed forms of l, its \
+         reconstruction loss l(v) = tr Sigma - 2 v^T Sigma^2 v + (v^T Sigma v)(v^T Sigma^2 v). P1: for x ~ N(0, Sigma), \
+         E[<w,x>^k] = (k-1)!! (w^T Sigma w)^(k/2) (k even, else 0) and E[<w,x>^(k+1) x] = (k+1) Sigma w E[<w,x>^k] \
+         for k <= 6, exactly as polynomials in w (Wick): the series of E[e^<w,x> x]/E[e^<w,x>] = Sigma w (softmax) \
+         and E[<w,x> x] = Sigma w (linear), so both output (v^T q) Sigma v. P2: closed forms of l, its \
          gradient and Hessian; critical points +-u_j/sqrt(lambda_j) with l = tr Sigma - lambda_j and Hessian eigenvalues \
          8 lambda_j^2 (along u_j), 2 lambda_i (lambda_j - lambda_i) (along u_i). P3: if lambda_1 > lambda_2 and \
          eta < 1/(4 lambda_1^2), the minimiser v* = +-u_1/sqrt(lambda_1) is locally attracting with rate \
@@ -76,7 +84,7 @@ impl Theorem for AttentionPca {
          Model derived from the abstract (theorems.md), not from the paper's full text."
     }
     fn claim_groups(&self) -> &'static str {
-        "P2 closed forms and critical points; P3 eigengap, minimiser, local rate, GD convergence; P4 finite prompt (Davis-Kahan)"
+        "P1 Gaussian reduction (softmax = linear = Sigma w); P2 closed forms and critical points; P3 eigengap, minimiser, local rate, GD convergence; P4 finite prompt (Davis-Kahan)"
     }
     fn schema(&self) -> Vec<ParamSpec> {
         let int = |key, min, max, default, help| ParamSpec {
@@ -131,7 +139,7 @@ impl Theorem for AttentionPca {
                 kind: Kind::Choices { allowed: GROUPS },
                 default: None,
                 required: false,
-                help: "claim groups to certify (default: P2, P3, and P4 when tokens is given)",
+                help: "claim groups to certify (default: P1, P2, P3, and P4 when tokens is given)",
             },
         ]
         .into_iter()
@@ -279,7 +287,7 @@ impl Inst {
                 l.to_vec()
             }
             None => {
-                let mut g = vec!["P2".to_string(), "P3".to_string()];
+                let mut g = vec!["P1".to_string(), "P2".to_string(), "P3".to_string()];
                 if sample.is_some() {
                     g.push("P4".into());
                 }
@@ -355,6 +363,21 @@ impl Objective for AttentionLoss {
 pub fn certify(inst: &Inst, opts: &RunOptions) -> Vec<Claim> {
     let loss = AttentionLoss::new(inst.n, inst.sigma.clone());
     let mut out = vec![];
+    if inst.wants("P1") {
+        crate::progress::stage(
+            "P1: the Gaussian reduction of softmax and linear attention (exact)",
+        );
+        for i in p1_identities(&loss) {
+            out.push(exact_claim(
+                i.id,
+                Role::Conclusion,
+                i.statement.clone(),
+                None,
+                None,
+                identity_holds(&i.differences, &i.relations),
+            ));
+        }
+    }
     if inst.wants("P2") {
         crate::progress::stage("P2: closed forms and critical points (exact)");
         let mut ids = identities(&loss);

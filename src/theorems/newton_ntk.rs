@@ -15,7 +15,8 @@
 //!   odd frequencies `k >= 3` give `κ_k = 0` exactly, proved in `Q(ζ_N)`: `CONDITION_NOT_MET`.
 //! - N3: a width-`h` tanh network on the circle points, 20 steps of regularised Newton with the full
 //!   Hessian; `∇²L(θ_k) + λI ≻ 0` at every recorded iterate, by interval Hessians and LDLᵀ congruences.
-//! - N4 (audit, never CERTIFIED): finite widths against the kernel prediction ([`audit`]).
+//! - N4 is an audit, not a claim of the certificate: `gdcert audit newton-ntk` ([`audit`]) runs
+//!   finite widths against the kernel prediction; `certify` never produces it.
 
 use super::congruence_witness;
 use super::inertia::{bracket, count_at, enclosing_imat};
@@ -40,7 +41,7 @@ pub mod audit;
 
 pub struct NewtonNtk;
 
-const GROUPS: &[&str] = &["N1", "N2", "N3", "N4"];
+const GROUPS: &[&str] = &["N1", "N2", "N3"];
 const YES_NO: &[&str] = &["yes", "no"];
 const DEFAULT_INSTANCE: &str = include_str!("../../certificates/instances/newton-ntk/d1.toml");
 
@@ -70,11 +71,10 @@ impl Theorem for NewtonNtk {
          (sin phi + 2(pi - phi) cos phi)/(2 pi) on M equispaced circle points (circulant, eigenvalues kappa_k certified \
          each; without bias the odd k >= 3 vanish exactly) or on points from a file (inertia). N3: along 20 steps of \
          regularised Newton on a small tanh network, Hess L(theta_k) + lambda I is positive definite at every iterate. \
-         N4 (audit): finite-width Newton approaches the kernel prediction like N^(-1/2). \
          Model derived from the abstract (theorems.md), not from the paper's full text."
     }
     fn claim_groups(&self) -> &'static str {
-        "N1 NNTK spectrum and Newton rate; N2 GD contrast; N3 Hessian PD along Newton; N4 width audit"
+        "N1 NNTK spectrum and Newton rate; N2 GD contrast; N3 Hessian PD along Newton (N4 width limit: gdcert audit newton-ntk)"
     }
     fn schema(&self) -> Vec<ParamSpec> {
         let int = |key, min, max, default, help| ParamSpec {
@@ -118,30 +118,48 @@ impl Theorem for NewtonNtk {
             int("newton_steps", 1, MAX_STEPS, "20", "N3: regularised Newton steps"),
             int("target_seed", 0, i64::MAX, "1", "N3: SplitMix64 seed of the targets y = 2u − 1"),
             int("init_seed", 0, i64::MAX, "2", "N3: SplitMix64 seed of the initialisation"),
-            int("audit.seed", 0, i64::MAX, "7", "N4: SplitMix64 seed of the audit"),
-            int("audit.runs", 2, 1000, "16", "N4: independent runs (networks per width)"),
-            int("audit.steps", 1, 1000, "50", "N4: Newton steps per run"),
-            int("audit.resamples", 100, 100_000, "2000", "N4: bootstrap resamples"),
+            // The audit's keys have no schema default, so certificates do not record them.
+            ParamSpec {
+                key: "audit.seed",
+                kind: Kind::Integer { min: 0, max: i64::MAX },
+                default: None,
+                required: false,
+                help: "audit N4: the first seed (default 7)",
+            },
+            ParamSpec {
+                key: "audit.runs",
+                kind: Kind::Integer { min: 2, max: 1000 },
+                default: None,
+                required: false,
+                help: "audit N4: the number of seeds, networks per width (default 16)",
+            },
+            ParamSpec {
+                key: "audit.steps",
+                kind: Kind::Integer { min: 1, max: 1000 },
+                default: None,
+                required: false,
+                help: "audit N4: Newton steps per run (default 50)",
+            },
             ParamSpec {
                 key: "audit.widths",
                 kind: Kind::Rationals { min_len: 2, max_len: 8 },
-                default: Some("64,256,1024,4096"),
+                default: None,
                 required: false,
-                help: "N4: the widths N (integers in [1, 16384])",
+                help: "audit N4: the widths N, integers in [1, 16384] (default 64, 256, 1024, 4096)",
             },
             ParamSpec {
                 key: "audit.gamma",
                 kind: Kind::Rational { positive: false },
-                default: Some("1/4"),
+                default: None,
                 required: false,
-                help: "N4: λ_N = λ·N^(−γ), γ in [0, 1]",
+                help: "audit N4: λ_N = λ·N^(−γ), γ in [0, 1] (default 1/4)",
             },
             ParamSpec {
                 key: "audit.tol",
                 kind: Kind::Rational { positive: true },
-                default: Some("1/4"),
+                default: None,
                 required: false,
-                help: "N4: pass band of the slope around −1/2",
+                help: "audit N4: half-width of the pass band of the slope around −1/2 (default 1/4)",
             },
             ParamSpec {
                 key: "claims",
@@ -157,6 +175,9 @@ impl Theorem for NewtonNtk {
             "certificates/instances/newton-ntk/d1.toml",
             DEFAULT_INSTANCE,
         )
+    }
+    fn auditor(&self) -> Option<&dyn crate::audit::Auditor> {
+        Some(self)
     }
     fn certify(&self, params: &Params, opts: &RunOptions) -> Result<Vec<Claim>, InputError> {
         let inst = Inst::from_params(params)?;
@@ -198,13 +219,12 @@ pub struct Inst {
     pub audit: AuditOpts,
 }
 
-/// N4's options (see [`audit`]).
+/// The N4 audit's options (see [`audit`]); `certify` ignores them.
 #[derive(Clone, Debug)]
 pub struct AuditOpts {
     pub seed: u64,
     pub runs: usize,
     pub steps: usize,
-    pub resamples: usize,
     pub widths: Vec<usize>,
     pub gamma: Q,
     pub tol: Q,
@@ -253,7 +273,6 @@ impl Inst {
             seed: p.int("audit.seed").unwrap_or(7) as u64,
             runs: p.int("audit.runs").unwrap_or(16) as usize,
             steps: p.int("audit.steps").unwrap_or(50) as usize,
-            resamples: p.int("audit.resamples").unwrap_or(2000) as usize,
             widths,
             gamma,
             tol: p.q("audit.tol").cloned().unwrap_or_else(|| q_frac(1, 4)),
@@ -334,89 +353,7 @@ pub fn certify(inst: &Inst, opts: &RunOptions) -> Vec<Claim> {
         crate::progress::stage("N3: the regularised Hessian along Newton's method");
         out.extend(newton_claims(inst, opts));
     }
-    if inst.wants("N4") {
-        crate::progress::stage("N4: audit of finite widths against the kernel limit");
-        out.push(audit_claim(inst));
-    }
     out
-}
-
-/// The N4 audit claim: the median over runs of (fitted slope + 1/2), its bootstrap interval, and
-/// the pass band `[−tol, tol]`. Never CERTIFIED.
-fn audit_claim(inst: &Inst) -> Claim {
-    let a = &inst.audit;
-    let points: Vec<Vec<f64>> = match &inst.file {
-        Some(p) => p.iter().map(|x| x.iter().map(q_to_f64).collect()).collect(),
-        None => circle_points(&1.0f64, inst.m, inst.bias),
-    };
-    let setup = audit::Setup {
-        targets: seeded_targets(inst.target_seed, points.len())
-            .iter()
-            .map(q_to_f64)
-            .collect(),
-        points,
-        widths: a.widths.clone(),
-        lambda0: q_to_f64(&inst.lambda),
-        gamma: q_to_f64(&a.gamma),
-        alpha: q_to_f64(&inst.alpha),
-        steps: a.steps,
-        runs: a.runs,
-        resamples: a.resamples,
-        seed: a.seed,
-    };
-    let o = audit::run(&setup);
-    let q = |x: f64| q_from_f64(x).unwrap_or_else(|| q_int(0));
-    let (lo, hi, est) = (q(o.lo), q(o.hi), q(o.estimate));
-    let outcome = if o.estimate.is_finite() {
-        crate::spec::pl_rate::audit_outcome(&lo, &hi, &a.tol, o.finite, a.runs)
-    } else {
-        None
-    };
-    let verdict = match outcome {
-        Some(true) => crate::certificate::Verdict::AuditPass,
-        Some(false) => crate::certificate::Verdict::AuditFail,
-        None => crate::certificate::Verdict::Undecided,
-    };
-    let widths: Vec<String> = a.widths.iter().map(|w| w.to_string()).collect();
-    Claim {
-        id: "N4.width_slope".into(),
-        role: Role::Conclusion,
-        statement: format!(
-            "AUDIT (statistical, not a proof): sup_k ‖e_k − ê_k‖ between regularised Newton on f = N^(-1/2) Σ v_j relu(w_j·x) and the kernel prediction (I − αΘ(Θ + λ_N I)⁻¹)^k e_0 decays like N^(-1/2): median over {} runs (seed {}) of the fitted slope + 1/2 over widths {{{}}}, {} steps, λ_N = λ·N^(-{}), with its 95% bootstrap interval ({} resamples); passes when the interval lies in [−tol, tol], fails when it misses it",
-            a.runs,
-            a.seed,
-            widths.join(", "),
-            a.steps,
-            fmt_q(&a.gamma),
-            a.resamples
-        ),
-        enclosure: o
-            .estimate
-            .is_finite()
-            .then(|| crate::certificate::Encl::new(&lo, &hi)),
-        bound: Some(crate::certificate::Bound::new("in", &-a.tol.clone(), &a.tol)),
-        verdict,
-        arithmetic: "f64".into(),
-        witness: Witness::Audit {
-            seed: a.seed.to_string(),
-            runs: a.runs,
-            burn_in: 0,
-            steps: a.steps,
-            resamples: a.resamples,
-            converged: o.finite,
-            estimate: format_exact(&est),
-            confidence: format_exact(&q_frac(19, 20)),
-        },
-        note: Some(format!(
-            "median errors by width: {}; median slope {:.3}",
-            o.median_errors
-                .iter()
-                .map(|e| format!("{e:.3e}"))
-                .collect::<Vec<_>>()
-                .join(", "),
-            o.estimate - 0.5
-        )),
-    }
 }
 
 // ---- N1/N2 on the circle.

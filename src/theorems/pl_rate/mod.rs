@@ -12,9 +12,10 @@
 //!   evaluated at the limit; what the start would give is recorded as information only.
 //! - ratio: the observed ratios `(f_{n+1} − f*)/(f_n − f*)`, certified in MPFR down to `f ≈ 1e-60`,
 //!   lie in `[ρ*² − ε, ρ*² + ε]` (ρ*² re-certified from that orbit's own tail).
-//! - G2 (product family, audit only): SGD with multiplicative noise `ξ = ε∇f`, `Var ε = s²`: the
-//!   per-trajectory exponent against `E log|1 − γ(1 + ε)w∞|` and the mean-square factor against
-//!   `(1 − γw)² + γ²s²w²`, as medians over seeded runs with bootstrap intervals.
+//! - G2 (product family) is an audit, not a claim of the certificate: `gdcert audit
+//!   pl-asymptotic-rate` ([`audit`]) runs SGD with multiplicative noise `ξ = ε∇f`, `Var ε = s²`, and
+//!   compares the per-trajectory exponent with `E log|1 − γ(1 + ε)w∞|` and the mean-square factor
+//!   with `(1 − γw)² + γ²s²w²`; `certify` never produces it.
 //!
 //! The quartic is the failing family: its minimiser has a zero Hessian, local PL fails
 //! (CONDITION_NOT_MET), and GD is certified sublinear.
@@ -26,7 +27,7 @@ use super::instance::{InputError, Kind, ParamSpec, Params};
 use super::{
     bound_q, claim, exact_claim, fmt_q, orbit_witness, publish, uses, RunOptions, Theorem,
 };
-use crate::arith::exact::{format_exact, q_from_f64, q_to_f64, Q};
+use crate::arith::exact::{format_exact, q_to_f64, Q};
 use crate::arith::ratinterval::round_rel;
 use crate::arith::{q_frac, q_int, Arith, Enclosure, Ring};
 use crate::certificate::{display_interval, Bound, Claim, Role, Verdict, Witness};
@@ -40,7 +41,7 @@ use std::marker::PhantomData;
 
 pub struct PlAsymptoticRate;
 
-const GROUPS: &[&str] = &["G1", "ratio", "G2"];
+const GROUPS: &[&str] = &["G1", "ratio"];
 const FAMILIES: &[&str] = &["product", "valley", "quartic"];
 
 /// The default instance (R1), shipped in `certificates/instances/pl-asymptotic-rate/`.
@@ -64,12 +65,11 @@ impl Theorem for PlAsymptoticRate {
          limsup ||theta_n - theta_inf||^(1/n) = rho* = max_i |1 - gamma lambda_i(theta_inf)| over the normal Hessian \
          eigenvalues and (f_n - f*)^(1/n) -> rho*^2 (G1), with the PL-only bound 1 - gamma lambda_min (2 - gamma \
          lambda_max) side by side; observed ratios (f_{n+1} - f*)/(f_n - f*) certified down to f ~ 1e-60 approach \
-         rho*^2 (ratio); SGD with multiplicative noise is audited against E log|1 - gamma(1+eps)w| and \
-         (1-gamma w)^2 + gamma^2 s^2 w^2 (G2, Monte Carlo). Model derived from the abstract (theorems.md), not \
+         rho*^2 (ratio). Model derived from the abstract (theorems.md), not \
          from the paper's full text."
     }
     fn claim_groups(&self) -> &'static str {
-        "G1 asymptotic rate at the certified limit; ratio observed f-ratios in MPFR; G2 SGD audit (opt-in)"
+        "G1 asymptotic rate at the certified limit; ratio observed f-ratios in MPFR (G2 SGD: gdcert audit pl-asymptotic-rate)"
     }
     fn schema(&self) -> Vec<ParamSpec> {
         let p = |key, kind, default, required, help| ParamSpec {
@@ -90,7 +90,7 @@ impl Theorem for PlAsymptoticRate {
             p("c", Kind::Rational { positive: true }, None, false, "the quartic's coefficient c > 0"),
             p("max_steps", int(1, 50_000), Some("5000"), false, "most GD steps in an orbit search (long orbits make large certificates)"),
             p("claims", Kind::Choices { allowed: GROUPS }, Some("G1,ratio"), false,
-              "claim groups: G1, ratio, G2 (the SGD audit, opt-in)"),
+              "claim groups: G1, ratio"),
             p("ratio.bits", int(64, 4096), Some("320"), false,
               "MPFR precision of the observed-ratio orbit (product, valley; the quartic uses the run's arithmetic)"),
             p("ratio.target", Kind::Rational { positive: true }, Some("1e-60"), false,
@@ -98,17 +98,17 @@ impl Theorem for PlAsymptoticRate {
             p("ratio.window", int(1, 64), Some("6"), false, "number of certified ratios before the target"),
             p("ratio.eps", Kind::Rational { positive: true }, Some("1e-20"), false,
               "half-width ε of the band [ρ*² − ε, ρ*² + ε]"),
+            // The audit's keys have no schema default, so certificates do not record them.
             p("sgd.s", Kind::Rational { positive: true }, None, false,
-              "noise level s (ε ~ N(0, s²)); required with G2"),
-            p("sgd.seed", int(0, i64::MAX), Some("0"), false, "SplitMix64 seed of the audit"),
-            p("sgd.runs", int(2, 100_000), Some("200"), false, "number of SGD runs"),
-            p("sgd.burn_in", int(0, 100_000), Some("30"), false, "steps before the measured window (K0)"),
-            p("sgd.steps", int(1, 100_000), Some("300"), false, "measured steps per run (K)"),
-            p("sgd.resamples", int(100, 100_000), Some("2000"), false, "bootstrap resamples"),
-            p("sgd.tol_exponent", Kind::Rational { positive: true }, Some("0.05"), false,
-              "tolerance on the median of (observed − predicted) exponents"),
-            p("sgd.tol_mean_square", Kind::Rational { positive: true }, Some("0.05"), false,
-              "relative tolerance on the median mean-square factor"),
+              "audit G2: noise level s (ε ~ N(0, s²)); required by gdcert audit"),
+            p("sgd.seed", int(0, i64::MAX), None, false, "audit G2: the first seed (default 0)"),
+            p("sgd.runs", int(2, 100_000), None, false, "audit G2: the number of seeds, SGD runs (default 200)"),
+            p("sgd.burn_in", int(0, 100_000), None, false, "audit G2: steps before the measured window, K0 (default 30)"),
+            p("sgd.steps", int(1, 100_000), None, false, "audit G2: measured steps per run, K, the audit's size (default 300)"),
+            p("sgd.tol_exponent", Kind::Rational { positive: true }, None, false,
+              "audit G2: tolerance on the median of (observed − predicted) exponents (default 0.05)"),
+            p("sgd.tol_mean_square", Kind::Rational { positive: true }, None, false,
+              "audit G2: relative tolerance on the median mean-square factor (default 0.05)"),
         ]
     }
     fn default_instance(&self) -> (&'static str, &'static str) {
@@ -138,7 +138,7 @@ pub struct RatioOpts {
     pub eps: Q,
 }
 
-/// Options of the SGD audit.
+/// Options of the SGD audit (`gdcert audit`; `certify` ignores them).
 #[derive(Clone, Debug)]
 pub struct SgdOpts {
     pub s: Q,
@@ -146,7 +146,6 @@ pub struct SgdOpts {
     pub runs: usize,
     pub burn_in: usize,
     pub steps: usize,
-    pub resamples: usize,
     pub tol_exponent: Q,
     pub tol_mean_square: Q,
 }
@@ -160,11 +159,7 @@ pub struct Inst {
     pub max_steps: usize,
     pub groups: Vec<String>,
     pub ratio: RatioOpts,
-    pub sgd: Option<SgdOpts>,
 }
-
-/// Most work the SGD audit may do: runs × steps and resamples × runs.
-const MAX_SGD_WORK: i64 = 50_000_000;
 
 impl Inst {
     fn from_params(p: &Params) -> Result<Self, InputError> {
@@ -275,58 +270,6 @@ impl Inst {
         if ratio.eps >= q_int(1) {
             return Err(p.error("ratio.eps", "must lie in (0, 1)"));
         }
-        let sgd = if groups.iter().any(|g| g == "G2") {
-            if family != Family::Product {
-                return Err(p.error(
-                    "claims",
-                    "G2 (the SGD audit) is defined for family = \"product\": its statistics are those of the residual r = ab − 1 and the normal eigenvalue w∞",
-                ));
-            }
-            if family.start_in_s(&theta0) {
-                return Err(p.error(
-                    "theta0",
-                    "G2 needs a start off the minimiser set (a0·b0 ≠ 1): SGD with multiplicative noise stays at a minimiser",
-                ));
-            }
-            let s = p
-                .q("sgd.s")
-                .cloned()
-                .ok_or_else(|| p.error("sgd.s", "missing: G2 needs the noise level sgd.s > 0"))?;
-            if s > q_int(100) {
-                return Err(p.error("sgd.s", "must lie in (0, 100]"));
-            }
-            let o = SgdOpts {
-                s,
-                seed: int("sgd.seed", 0) as u64,
-                runs: int("sgd.runs", 200) as usize,
-                burn_in: int("sgd.burn_in", 30) as usize,
-                steps: int("sgd.steps", 300) as usize,
-                resamples: int("sgd.resamples", 2000) as usize,
-                tol_exponent: p
-                    .q("sgd.tol_exponent")
-                    .cloned()
-                    .unwrap_or_else(|| q_frac(1, 20)),
-                tol_mean_square: p
-                    .q("sgd.tol_mean_square")
-                    .cloned()
-                    .unwrap_or_else(|| q_frac(1, 20)),
-            };
-            if (o.runs as i64) * ((o.burn_in + o.steps) as i64) > MAX_SGD_WORK {
-                return Err(p.error(
-                    "sgd.runs",
-                    format!("sgd.runs × (sgd.burn_in + sgd.steps) must stay below {MAX_SGD_WORK}"),
-                ));
-            }
-            if (o.runs as i64) * (o.resamples as i64) > MAX_SGD_WORK {
-                return Err(p.error(
-                    "sgd.resamples",
-                    format!("sgd.resamples × sgd.runs must stay below {MAX_SGD_WORK}"),
-                ));
-            }
-            Some(o)
-        } else {
-            None
-        };
         Ok(Inst {
             family,
             gamma,
@@ -334,7 +277,6 @@ impl Inst {
             max_steps: int("max_steps", 5000) as usize,
             groups,
             ratio,
-            sgd,
         })
     }
 
@@ -379,10 +321,6 @@ pub fn certify(inst: &Inst, opts: &RunOptions) -> Vec<Claim> {
                 start: [inst.theta0[0].clone(), inst.theta0[1].clone()],
             };
             out.extend(tail_family_claims(inst, &fam, opts));
-            if let Some(s) = &inst.sgd {
-                crate::progress::stage("G2: SGD audit");
-                out.extend(sgd_claims(inst, s));
-            }
         }
         (Family::Valley { b }, false) => {
             let fam = ValleyFam {
@@ -1503,90 +1441,4 @@ impl Task for QuarticRatioTask<'_> {
             settled: true,
         }
     }
-}
-
-// ------------------------------------------------------------------------------------------------
-// G2: the SGD audit.
-
-fn audit_claim(
-    id: &str,
-    statement: String,
-    s: &sgd::Summary,
-    tol: &Q,
-    o: &SgdOpts,
-    converged: usize,
-    note: String,
-) -> Claim {
-    let q = |x: f64| q_from_f64(x).unwrap_or_else(|| q_int(0));
-    let (lo, hi, est) = (q(s.lo), q(s.hi), q(s.estimate));
-    let band = Bound::new("in", &-tol.clone(), tol);
-    let verdict = match audit_outcome(&lo, &hi, tol, converged, o.runs) {
-        Some(true) => Verdict::AuditPass,
-        Some(false) => Verdict::AuditFail,
-        None => Verdict::Undecided,
-    };
-    Claim {
-        id: id.into(),
-        role: Role::Conclusion,
-        statement,
-        enclosure: Some(crate::certificate::Encl::new(&lo, &hi)),
-        bound: Some(band),
-        verdict,
-        arithmetic: "f64".into(),
-        witness: Witness::Audit {
-            seed: o.seed.to_string(),
-            runs: o.runs,
-            burn_in: o.burn_in,
-            steps: o.steps,
-            resamples: o.resamples,
-            converged,
-            estimate: format_exact(&est),
-            confidence: format_exact(&q_frac(19, 20)),
-        },
-        note: Some(note),
-    }
-}
-
-fn sgd_claims(inst: &Inst, o: &SgdOpts) -> Vec<Claim> {
-    let t = &inst.theta0;
-    let setup = sgd::Setup {
-        gamma: q_to_f64(&inst.gamma),
-        s: q_to_f64(&o.s),
-        r0: q_to_f64(&(&t[0] * &t[1] - q_int(1))),
-        q0: q_to_f64(&(&t[0] * &t[0] - &t[1] * &t[1])),
-        seed: o.seed,
-        runs: o.runs,
-        burn_in: o.burn_in,
-        steps: o.steps,
-        resamples: o.resamples,
-    };
-    let (converged, audit) = sgd::audit(&setup);
-    let Some(a) = audit else {
-        let why = format!(
-            "only {converged} of {} runs stayed in the local regime |r| ≤ 1e-3: nothing to audit",
-            o.runs
-        );
-        return undecided_ids(&["G2.exponent", "G2.mean_square"], &why, "f64");
-    };
-    let sizes = format!("seed {}, {} runs ({} in the local regime), K0 = {}, K = {}, {} bootstrap resamples, 95% percentile interval", o.seed, o.runs, converged, o.burn_in, o.steps, o.resamples);
-    vec![
-        audit_claim(
-            "G2.exponent",
-            format!("audit: per-trajectory exponent (1/K)·log(|r_{{K0+K}}|/|r_{{K0}}|) minus its prediction E log|1 − γ(1 + ε)w| (ε ~ N(0, s²), at the run's w_n): median over runs and its interval, against ± sgd.tol_exponent ({sizes})"),
-            &a.exponent,
-            &o.tol_exponent,
-            o,
-            converged,
-            format!("median observed exponent {:.5}, median predicted {:.5}", a.exponent.observed, a.exponent.predicted),
-        ),
-        audit_claim(
-            "G2.mean_square",
-            format!("audit: per-run mean-square factor Σ r_{{n+1}}²/r_n² over Σ E[...] = Σ ((1 − γw)² + γ²s²w² + O(r)), minus 1: median over runs and its interval, against ± sgd.tol_mean_square ({sizes})"),
-            &a.mean_square,
-            &o.tol_mean_square,
-            o,
-            converged,
-            format!("median observed/predicted mean-square factor {:.5}", a.mean_square.observed),
-        ),
-    ]
 }

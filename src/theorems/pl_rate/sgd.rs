@@ -1,4 +1,5 @@
-//! G2, the SGD audit (Monte Carlo, never a proof): GD on `½(ab − 1)²` with the multiplicative
+//! G2, one run of the SGD audit (Monte Carlo, never a proof; the statistics over seeds are in
+//! [`super::audit`]): GD on `½(ab − 1)²` with the multiplicative
 //! noise `ξ = ε∇f`, i.e. the random step `γ(1 + ε)`, `ε = s·Z`, `Z ~ N(0, 1)`.
 //!
 //! The runs follow the exact reduced recursion of paper 5 with step `g = γ(1 + ε)` (the identities
@@ -12,9 +13,8 @@
 //! - the mean-square factor `Σ factor_n² / Σ E[factor_n²]` against 1, where
 //!   `E[factor²] = (1 − γw)² + γ²s²w² + O(r)` is computed exactly from the moments of g.
 //!
-//! The statistics are medians over runs (the mean of `f` itself is heavy-tailed) with bootstrap
-//! percentile intervals. Random numbers: SplitMix64 (theorems.md §0.3, primitive 7); the runs draw
-//! two uniforms a step, run after run, and the bootstrap continues the same stream.
+//! Random numbers: SplitMix64 (theorems.md §0.3, primitive 7) from the run's seed; a run draws two
+//! uniforms a step.
 
 pub use crate::spec::random::SplitMix64;
 
@@ -61,7 +61,7 @@ pub fn expected_log_abs_affine(a: f64, b: f64) -> f64 {
     b.abs().ln() + expected_log_abs_normal(a / b)
 }
 
-/// The configuration of one audit.
+/// The configuration of one run.
 #[derive(Clone, Debug)]
 pub struct Setup {
     pub gamma: f64,
@@ -69,11 +69,8 @@ pub struct Setup {
     /// Start in reduced coordinates: `r₀ = a₀b₀ − 1`, `q₀ = a₀² − b₀²` (exact, then rounded).
     pub r0: f64,
     pub q0: f64,
-    pub seed: u64,
-    pub runs: usize,
     pub burn_in: usize,
     pub steps: usize,
-    pub resamples: usize,
 }
 
 /// One run's statistics (runs that left the local regime have none).
@@ -83,27 +80,6 @@ pub(crate) struct RunStat {
     pub predicted_exponent: f64,
     pub mean_square_ratio: f64,
 }
-
-/// A statistic over runs: the median with its bootstrap percentile interval (widened to hold the
-/// median), and the medians of the observed and predicted quantities, for reports.
-#[derive(Clone, Debug)]
-pub struct Summary {
-    pub estimate: f64,
-    pub lo: f64,
-    pub hi: f64,
-    pub observed: f64,
-    pub predicted: f64,
-}
-
-/// The outcome of an audit.
-#[derive(Clone, Debug)]
-pub struct Audit {
-    pub exponent: Summary,
-    pub mean_square: Summary,
-}
-
-/// The confidence level of the bootstrap intervals.
-pub const CONFIDENCE: f64 = 0.95;
 
 /// A run stays in the local regime while `|r| <= LOCAL`, from the start of the measured window on.
 const LOCAL: f64 = 1e-3;
@@ -152,74 +128,6 @@ pub(crate) fn run_one(setup: &Setup, rng: &mut SplitMix64) -> Option<RunStat> {
         predicted_exponent: pred_log / k,
         mean_square_ratio: sq / pred_sq,
     })
-}
-
-pub(crate) fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        0.5 * (v[n / 2 - 1] + v[n / 2])
-    }
-}
-
-pub(crate) fn bootstrap(values: &[f64], resamples: usize, rng: &mut SplitMix64) -> (f64, f64, f64) {
-    let est = median(&mut values.to_vec());
-    let mut meds = Vec::with_capacity(resamples);
-    let mut sample = vec![0.0; values.len()];
-    for _ in 0..resamples {
-        for x in sample.iter_mut() {
-            *x = values[rng.index(values.len())];
-        }
-        meds.push(median(&mut sample));
-    }
-    meds.sort_by(f64::total_cmp);
-    let tail = (1.0 - CONFIDENCE) / 2.0;
-    let at = |p: f64| meds[((p * (resamples - 1) as f64).round() as usize).min(resamples - 1)];
-    (est, at(tail).min(est), at(1.0 - tail).max(est))
-}
-
-/// Runs the audit. `None` when fewer than two runs stayed in the local regime.
-pub fn audit(setup: &Setup) -> (usize, Option<Audit>) {
-    let mut rng = SplitMix64(setup.seed);
-    let stats: Vec<RunStat> = (0..setup.runs)
-        .filter_map(|_| run_one(setup, &mut rng))
-        .collect();
-    let converged = stats.len();
-    if converged < 2 {
-        return (converged, None);
-    }
-    let mut summarize = |dev: Vec<f64>, obs: Vec<f64>, pred: Vec<f64>| {
-        let (estimate, lo, hi) = bootstrap(&dev, setup.resamples, &mut rng);
-        Summary {
-            estimate,
-            lo,
-            hi,
-            observed: median(&mut obs.clone()),
-            predicted: median(&mut pred.clone()),
-        }
-    };
-    let exponent = summarize(
-        stats
-            .iter()
-            .map(|s| s.exponent - s.predicted_exponent)
-            .collect(),
-        stats.iter().map(|s| s.exponent).collect(),
-        stats.iter().map(|s| s.predicted_exponent).collect(),
-    );
-    let mean_square = summarize(
-        stats.iter().map(|s| s.mean_square_ratio - 1.0).collect(),
-        stats.iter().map(|s| s.mean_square_ratio).collect(),
-        vec![1.0; converged],
-    );
-    (
-        converged,
-        Some(Audit {
-            exponent,
-            mean_square,
-        }),
-    )
 }
 
 #[cfg(test)]
