@@ -256,3 +256,54 @@ fn committed_certificates_are_current_and_valid() {
     );
     assert_eq!(code, 0, "{stdout}");
 }
+
+/// theorems.md, Paper 2 (c)/(d) "learning vs spectrum": at A3 with tanh(z + 1/2) and ψ = 1, a reused
+/// batch aligns B₁ = q₁ᵀ(W₂ − W₁) with β for the He₃ target (observed 0.33), fresh batches do not
+/// (≤ 0.07), and the even He₂ target aligns with neither (≤ 0.08).
+#[test]
+fn reused_batches_align_with_the_he3_target_and_fresh_ones_do_not() {
+    let dir = scratch("align");
+    let mean_align = |target: &str, batch: &str| -> f64 {
+        let out = format!("{target}-{batch}.json");
+        let (code, stdout, stderr) = gdcert(
+            &[
+                "audit",
+                TH,
+                "--instance",
+                &inst("a3"),
+                "--set",
+                "activation=tanh_b",
+                "--set",
+                "psi=1",
+                "--set",
+                &format!("target={target}"),
+                "--set",
+                &format!("batch={batch}"),
+                "--sizes",
+                "300",
+                "--seeds",
+                "3",
+                "--out",
+                &out,
+            ],
+            &dir,
+        );
+        assert!([0, 1, 3].contains(&code), "{stdout}{stderr}");
+        let r: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join(out)).unwrap()).unwrap();
+        let v: Vec<f64> = r["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|run| run["values"]["align1"].as_f64().unwrap())
+            .collect();
+        assert_eq!(v.len(), 3);
+        v.iter().sum::<f64>() / 3.0
+    };
+    let he3_reuse = mean_align("he3", "reuse");
+    assert!(he3_reuse > 0.25, "He3 with reuse: {he3_reuse}");
+    for (t, b) in [("he3", "fresh"), ("he2", "reuse"), ("he2", "fresh")] {
+        let a = mean_align(t, b);
+        assert!(a < 0.2, "{t} {b}: {a}");
+    }
+}

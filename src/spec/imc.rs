@@ -663,12 +663,12 @@ mod tests {
         for c in 0..n {
             let p = (c..n).find(|&r| !m[r][c].is_zero())?;
             m.swap(p, c);
-            for r in 0..n {
+            let pivot_row = m[c].clone();
+            for (r, row) in m.iter_mut().enumerate() {
                 if r != c {
-                    let f = &m[r][c] / &m[c][c];
-                    for j in 0..=n {
-                        let t = &f * &m[c][j];
-                        m[r][j] -= t;
+                    let f = &row[c] / &pivot_row[c];
+                    for (x, pv) in row.iter_mut().zip(&pivot_row) {
+                        *x -= &f * pv;
                     }
                 }
             }

@@ -499,6 +499,9 @@ impl Auditor for TwoStepFeatureLearning {
         for (m, t) in r.theta.iter().enumerate() {
             v.insert(format!("theta{m}"), *t);
         }
+        for (m, a) in r.align.iter().enumerate().take(4).skip(1) {
+            v.insert(format!("align{m}"), *a);
+        }
         Ok(v)
     }
 
@@ -558,15 +561,31 @@ impl Auditor for TwoStepFeatureLearning {
         } else {
             Verdict::AuditFail
         };
+        // Learning vs spectrum (reported, not judged): mean over seeds of |⟨B₁, β⟩|/‖B₁‖ per N.
+        let align: Vec<String> = sizes
+            .iter()
+            .map(|&n| {
+                let v: Vec<f64> = seeds
+                    .iter()
+                    .filter_map(|&sd| value(n, sd, "align1"))
+                    .collect();
+                if v.is_empty() {
+                    "·".into()
+                } else {
+                    format!("{:.2}", v.iter().sum::<f64>() / v.len() as f64)
+                }
+            })
+            .collect();
         let mut out = vec![Statistic {
             id: "count".into(),
             statement: format!(
-                "outliers of P_ã^⊥W₂ above (1 + κ)·edge, per seed at N = {}: {}; modal {}; the formula's K = {k_formula} ({}, {})",
+                "outliers of P_ã^⊥W₂ above (1 + κ)·edge, per seed at N = {}: {}; modal {}; the formula's K = {k_formula} ({}, {}); alignment |⟨B₁, β⟩|/‖B₁‖ per N (not judged): {}",
                 sizes.iter().map(u64::to_string).collect::<Vec<_>>().join(" | "),
                 per_seed.join(" | "),
                 modal.iter().map(|m| m.map_or("·".into(), |v| v.to_string())).collect::<Vec<_>>().join(","),
                 s.protocol.activation.describe(),
                 if s.protocol.reuse { "reused batch" } else { "fresh batches" },
+                align.join(" | "),
             ),
             estimate: modal.last().copied().flatten().map(|m| m as f64),
             interval: None,

@@ -156,6 +156,8 @@ pub struct RunResult {
     pub top_ratio: f64,
     /// Debiased `θ_m = ‖q_mᵀ(W₂ − W₁)‖`, m = 0..6.
     pub theta: [f64; DEGREES],
+    /// `|⟨B_m, β⟩|/‖B_m‖` with `B_m = q_mᵀ(W₂ − W₁)`, m = 0..6 (theorems.md: learning vs spectrum).
+    pub align: [f64; DEGREES],
 }
 
 fn matmul(a: faer::MatRef<'_, f64>, b: faer::MatRef<'_, f64>) -> Mat<f64> {
@@ -209,14 +211,14 @@ fn scaled_gradient(w: &Mat<f64>, x: &Mat<f64>, y: &[f64], at: &[f64], act: Activ
 
 /// Runs the protocol at width N with seed `seed` and measures the run.
 pub fn run(p: &Protocol, big_n: usize, seed: u64) -> Result<RunResult, String> {
-    let (_, w1, w2, at) = simulate(p, big_n, seed)?;
-    measure(p, &w1, &w2, &at, seed)
+    let (_, w1, w2, at, beta) = simulate(p, big_n, seed)?;
+    measure(p, &w1, &w2, &at, &beta, seed)
 }
 
-/// `(W₀, W₁, W₂, ã)`.
-pub(crate) type TwoSteps = (Mat<f64>, Mat<f64>, Mat<f64>, Vec<f64>);
+/// `(W₀, W₁, W₂, ã, β)`.
+pub(crate) type TwoSteps = (Mat<f64>, Mat<f64>, Mat<f64>, Vec<f64>, Vec<f64>);
 
-/// The two steps: `(W₀, W₁, W₂, ã)`.
+/// The two steps: `(W₀, W₁, W₂, ã)` and the target direction β (unit norm).
 pub(crate) fn simulate(p: &Protocol, big_n: usize, seed: u64) -> Result<TwoSteps, String> {
     if !(0.0..0.5).contains(&p.alpha1) || !(0.0..0.5).contains(&p.alpha2) {
         return Err("CONDITION_NOT_MET: α₁, α₂ must lie in [0, 1/2)".into());
@@ -277,7 +279,7 @@ pub(crate) fn simulate(p: &Protocol, big_n: usize, seed: u64) -> Result<TwoSteps
     let g1 = scaled_gradient(&w1, &x2, &y2, &at, p.activation);
     let eta2 = step(&g1, p.alpha2)?;
     let w2 = &w1 - &g1 * faer::Scale(eta2);
-    Ok((w0, w1, w2, at))
+    Ok((w0, w1, w2, at, beta))
 }
 
 /// Orthonormal basis of span{ã⁰, …, ã⁶} (modified Gram–Schmidt, twice), as N×7 columns.
@@ -315,7 +317,7 @@ fn projected_and_edge(w2: &Mat<f64>, at: &[f64], q: &Mat<f64>) -> Result<(Mat<f6
 /// One sample for certification: the binary64 matrix `P_ã^⊥ W₂` of the run of `(N, seed)` and the
 /// estimated bulk edge.
 pub fn sample(p: &Protocol, big_n: usize, seed: u64) -> Result<(Mat<f64>, f64), String> {
-    let (_, _, w2, at) = simulate(p, big_n, seed)?;
+    let (_, _, w2, at, _) = simulate(p, big_n, seed)?;
     projected_and_edge(&w2, &at, &polynomial_basis(&at))
 }
 
@@ -324,6 +326,7 @@ fn measure(
     w1: &Mat<f64>,
     w2: &Mat<f64>,
     at: &[f64],
+    beta: &[f64],
     seed: u64,
 ) -> Result<RunResult, String> {
     let big_n = at.len();
@@ -348,6 +351,12 @@ fn measure(
             .collect()
     };
     let th = row_norms(&qd);
+    // Learning vs spectrum: |⟨B_m, β⟩|/‖B_m‖ with B_m = q_mᵀ(W₂ − W₁), the rows of `qd`.
+    let mut align = [0.0; DEGREES];
+    for (m, a) in align.iter_mut().enumerate() {
+        let dot: f64 = (0..qd.ncols()).map(|k| qd[(m, k)] * beta[k]).sum();
+        *a = if th[m] > 0.0 { dot.abs() / th[m] } else { 0.0 };
+    }
     let mut floor = [0.0; DEGREES];
     let mut signs_rng = SplitMix64(seed ^ 0x5349_474e_5321); // "SIGNS!": a stream apart from the run's
     for _ in 0..FLOOR_DRAWS {
@@ -375,6 +384,7 @@ fn measure(
         edge,
         top_ratio: s.first().copied().unwrap_or(0.0) / edge,
         theta,
+        align,
     })
 }
 
@@ -433,7 +443,7 @@ mod tests {
             pm1_readout: false,
             kappa: 0.05,
         };
-        let (w0, w1, w2, _) = simulate(&p, 60, 5).unwrap();
+        let (w0, w1, w2, _, _) = simulate(&p, 60, 5).unwrap();
         let n1 = spectral_norm(&(&w1 - &w0)).unwrap();
         let n2 = spectral_norm(&(&w2 - &w1)).unwrap();
         assert!((n1 / 60f64.powf(0.25) - 1.0).abs() < 1e-12, "{n1}");
