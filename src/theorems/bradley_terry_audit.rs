@@ -15,8 +15,7 @@ use crate::theorems::instance::Params;
 use faer::Mat;
 use std::collections::BTreeMap;
 
-const AUDIT_INSTANCE: &str =
-    include_str!("../../audits/bradley-terry-metric/s2.toml");
+const AUDIT_INSTANCE: &str = include_str!("../../audits/bradley-terry-metric/s2.toml");
 
 /// The expected slope (parametric rate n^{-1/2}) and the band around it, fixed before any run.
 pub const SLOPE: f64 = -0.5;
@@ -156,10 +155,7 @@ fn error(s: &Setup, n: usize, seed: u64) -> Result<f64, String> {
 
 impl Auditor for BradleyTerryMetric {
     fn default_instance(&self) -> (&'static str, &'static str) {
-        (
-            "audits/bradley-terry-metric/s2.toml",
-            AUDIT_INSTANCE,
-        )
+        ("audits/bradley-terry-metric/s2.toml", AUDIT_INSTANCE)
     }
 
     fn grid(&self, _params: &Params) -> Grid {
