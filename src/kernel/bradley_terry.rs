@@ -36,8 +36,8 @@ struct Ctx<'a> {
     rank: usize,
     spectral: OnceCell<Vec<Q>>,
     stationary: OnceCell<Result<Verified, String>>,
-    /// `∇²ℓ` in all `dr` coordinates over the tight box of `Û` (r = 2).
-    full_hessian: OnceCell<Result<KMat, String>>,
+    /// `∇²ℓ` in all `dr` coordinates over the Krawczyk box (r = 2), set by the Krawczyk re-check.
+    full_hessian: OnceCell<KMat>,
     /// `e_k = ‖U_kU_kᵀ − ÛÛᵀ‖_F` over the verified orbit boxes.
     orbit: OnceCell<Result<Vec<(Q, Q)>, String>>,
 }
@@ -45,7 +45,7 @@ struct Ctx<'a> {
 /// The names of the matrices congruence witnesses refer to.
 const SPECTRAL: &str = "spectral";
 const HESSIAN: &str = "hessian(S1.stationary)";
-const FULL_HESSIAN: &str = "hessian(tight box of S1.stationary)";
+const FULL_HESSIAN: &str = "hessian(all coordinates, S1.stationary)";
 
 fn malformed(m: impl Into<String>) -> Malformed {
     Malformed(m.into())
@@ -781,6 +781,8 @@ struct KernelBt {
     loss: BtLoss,
     fixed: Vec<usize>,
     values: Vec<Q>,
+    /// The Hessian in all coordinates over the box, kept for the brackets of `μ_h`, `L_h`.
+    full: OnceCell<Vec<(Q, Q)>>,
 }
 
 impl KernelBt {
@@ -823,7 +825,9 @@ impl KernelLoss for KernelBt {
             .bounds()
             .ok_or("an unbounded loss")?;
         let h = mpfr_bounds(&self.loss.hessian_with(&arms, &b))?;
-        Ok((v, restrict(&h, self.loss.dim(), &self.fixed)))
+        let restricted = restrict(&h, self.loss.dim(), &self.fixed);
+        let _ = self.full.set(h);
+        Ok((v, restricted))
     }
 }
 
@@ -898,34 +902,16 @@ fn tight_full(ctx: &Ctx<'_>) -> Result<Vec<RatInterval>, String> {
     Ok(embed(&v.tight, &fixed, &vals))
 }
 
-/// `∇²ℓ` (all coordinates) over the tight box, in MPFR at the precision of `S1.stationary` (cached).
+/// `∇²ℓ` (all coordinates) over the Krawczyk box, as the Krawczyk re-check enclosed it.
 fn full_hessian<'a>(ctx: &'a Ctx<'_>) -> Result<&'a KMat, String> {
+    stationary(ctx)?;
     ctx.full_hessian
-        .get_or_init(|| {
-            let data = ctx.data.as_ref().ok_or("the instance has no data")?;
-            let c = ctx
-                .cert
-                .claim("S1.stationary")
-                .ok_or("S1.stationary is missing")?;
-            let bits = bits_of(c);
-            let b: Vec<MpfrInterval> = tight_full(ctx)?
-                .iter()
-                .map(|t| {
-                    t.bounds()
-                        .map(|(l, h)| MpfrInterval::from_q(bits, &l, &h))
-                        .ok_or("unbounded tight box")
-                })
-                .collect::<Result<_, _>>()?;
-            let loss = BtLoss::new(data, ctx.rank);
-            let h = mpfr_bounds(&loss.hessian_with(&loss.arms_in(&MpfrInterval::unit(bits)), &b))?;
-            Ok(KMat::of_intervals(loss.dim(), loss.dim(), &h))
-        })
-        .as_ref()
-        .map_err(Clone::clone)
+        .get()
+        .ok_or_else(|| "no Hessian in all coordinates (r = 1?)".to_string())
 }
 
 /// The eigenvalue indices of `μ_h` and `L_h` and the matrix they bracket: r = 1, 1 and d of the
-/// Hessian over the Krawczyk box; r = 2, 2 and 2d of the full Hessian over the tight box
+/// Hessian over the Krawczyk box; r = 2, 2 and 2d of the full Hessian over the Krawczyk box
 /// (eigenvalue 1 is 0, along the gauge direction).
 fn spectrum_indices(ctx: &Ctx<'_>) -> (usize, usize, &'static str) {
     let n = ctx.d * ctx.rank;
@@ -952,10 +938,17 @@ fn verify_stationary(ctx: &Ctx<'_>) -> Result<Verified, String> {
         .claim("S1.stationary")
         .ok_or("S1.stationary is missing")?;
     let (fixed, values) = slice(ctx)?;
+    let sliced = !fixed.is_empty();
     let obj = KernelBt {
         loss: BtLoss::new(data, ctx.rank),
         fixed,
         values,
+        full: OnceCell::new(),
     };
-    check_stationary_witness(c, &obj, bits_of(c))
+    let v = check_stationary_witness(c, &obj, bits_of(c))?;
+    if let (true, Some(h)) = (sliced, obj.full.get()) {
+        let n = obj.loss.dim();
+        let _ = ctx.full_hessian.set(KMat::of_intervals(n, n, h));
+    }
+    Ok(v)
 }

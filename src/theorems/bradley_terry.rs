@@ -881,8 +881,8 @@ impl crate::methods::stationary::Objective for Sliced<'_> {
     }
 }
 
-/// The name of `∇²ℓ` (all `dr` coordinates) over the tight box of `Û` in congruence witnesses (r > 1).
-pub const FULL_HESSIAN: &str = "hessian(tight box of S1.stationary)";
+/// The name of `∇²ℓ` (all `dr` coordinates) over the Krawczyk box in congruence witnesses (r > 1).
+pub const FULL_HESSIAN: &str = "hessian(all coordinates, S1.stationary)";
 
 const S1_IDS: [&str; 8] = [
     "S1.stationary",
@@ -1216,17 +1216,17 @@ impl Task for S1Task<'_> {
             ),
         });
         // μ_h, L_h: r = 1, the extreme eigenvalues of ∇²ℓ over the Krawczyk box; r = 2, eigenvalues
-        // 2 and dr of ∇²ℓ (all coordinates) over the tight box (eigenvalue 1 is 0, along ÛΩ).
+        // 2 and dr of ∇²ℓ (all coordinates) over the Krawczyk box (eigenvalue 1 is 0, along ÛΩ).
         let (hm, name, first, last_index) = if sliced {
             let arms = self.loss.arms_in(unit);
             let nf = self.loss.dim();
-            match enclosing_imat(nf, &self.loss.hessian_with(&arms, &tight_full)) {
+            match enclosing_imat(nf, &self.loss.hessian_with(&arms, &x_full)) {
                 Some(hf) => (hf, FULL_HESSIAN, 1 + r * (r - 1) / 2, nf),
                 None => {
                     out.extend(
                         undecided_all(
                             &ids[out.len()..],
-                            "the Hessian over the tight box is unbounded",
+                            "the Hessian over the box is unbounded",
                             &arith,
                         )
                         .0,
@@ -1247,8 +1247,8 @@ impl Task for S1Task<'_> {
         let mut ends = vec![];
         let (min_what, max_what) = if sliced {
             (
-                "μ_h = λ_2(∇²ℓ(Û)), the least eigenvalue of the horizontal Hessian (λ_1 = 0 along the gauge direction ÛΩ; inertia bracket of ∇²ℓ over the tight box)",
-                "L_h = λ_max(∇²ℓ(Û)) (inertia bracket of ∇²ℓ over the tight box)",
+                "μ_h = λ_2(∇²ℓ(Û)), the least eigenvalue of the horizontal Hessian (λ_1 = 0 along the gauge direction ÛΩ; inertia bracket of ∇²ℓ in all coordinates over the Krawczyk box)",
+                "L_h = λ_max(∇²ℓ(Û)) (inertia bracket of ∇²ℓ in all coordinates over the Krawczyk box)",
             )
         } else {
             (
