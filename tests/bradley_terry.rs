@@ -471,6 +471,15 @@ fn b2_certifies_and_the_kernel_rejects_mutations() {
 }
 
 #[test]
+fn rank_3_is_undecided_and_the_kernel_accepts_it() {
+    // No slice for r > 2 in this version: S1 says UNDECIDED, never CERTIFIED.
+    let (code, c, text) = certify("b2.toml", &["rank=3", "gd_steps=2"]);
+    assert_eq!(code, 3, "{text}");
+    assert_eq!(verdict(&c, "S1.stationary"), Verdict::Undecided);
+    assert!(kernel_accepts(c));
+}
+
+#[test]
 fn b1_kernel_rejects_mutations() {
     // B1 with a 10-step orbit, to keep the kernel runs short.
     let (code, c, text) = certify("b1.toml", &["gd_steps=10"]);

@@ -272,6 +272,10 @@ fn floor_gap(ctx: &Ctx<'_>, m: &Q, eye: &[Q]) -> Vec<Q> {
 }
 
 fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
+    // An UNDECIDED claim with no enclosure and no witness asserts nothing (e.g. S1 for r > 2).
+    if c.verdict == Verdict::Undecided && c.enclosure.is_none() && c.witness == Witness::None {
+        return Ok("UNDECIDED asserts nothing".into());
+    }
     let d = ctx.d;
     let est = || {
         ctx.estimate
