@@ -196,6 +196,7 @@ fn generator_reproduces_the_shipped_seed_1_data() {
     };
     for (name, d, truth, n) in [
         ("b1", 4, vec![2.0, 0.0, 0.0, 0.0], 4000),
+        ("b2", 6, vec![2.0, 1.0, 0.0, 0.0, 0.0, 0.0], 8000),
         (
             "fail",
             10,
@@ -316,6 +317,166 @@ fn fail_instance_is_separable_and_never_certified() {
         "1".into()
     };
     assert!(!kernel_accepts(m));
+}
+
+/// The gauge slice and the tight box of `Û` of a B2 certificate, as binary64 midpoints in all 12
+/// coordinates.
+fn b2_u_hat(c: &Certificate) -> Vec<f64> {
+    use gdcert::arith::exact::q_to_f64;
+    use gdcert::certificate::Witness;
+    let Witness::Slice { fixed, values, .. } = &c.claim("S1.gauge").unwrap().witness else {
+        panic!("no slice witness")
+    };
+    let Witness::Stationary { tight, .. } = &c.claim("S1.stationary").unwrap().witness else {
+        panic!("no stationary witness")
+    };
+    let mid = |(lo, hi): (gdcert::arith::exact::Q, gdcert::arith::exact::Q)| {
+        0.5 * (q_to_f64(&lo) + q_to_f64(&hi))
+    };
+    let t: Vec<f64> = tight.iter().map(|e| mid(e.parse().unwrap())).collect();
+    let v: Vec<f64> = values
+        .iter()
+        .map(|s| q_to_f64(&gdcert::arith::exact::parse_q(s).unwrap()))
+        .collect();
+    gdcert::spec::bradley_terry::embed(&t, fixed, &v)
+}
+
+#[test]
+fn b2_numbers_match_the_numpy_oracle() {
+    // The committed certificate against tests/oracles/p3_b2.py (numpy float64, least-squares
+    // Newton on the full 12 coordinates: no slice, no intervals).
+    let text = std::fs::read_to_string("certificates/bradley-terry-metric/b2.json").unwrap();
+    let c: Certificate = serde_json::from_str(&text).unwrap();
+    assert_eq!(c.verdict, Verdict::Certified);
+    assert_eq!(encl(&c, "data.agreement"), (0.893875, 0.893875));
+    let near = |id: &str, v: f64, tol: f64| {
+        let (lo, hi) = encl(&c, id);
+        assert!(
+            lo - tol <= v && v <= hi + tol && hi - lo < tol,
+            "{id}: [{lo}, {hi}] vs {v}"
+        );
+    };
+    near("init.eigenvalue.1", 0.3527242, 1e-6);
+    near("init.eigenvalue.2", 0.2097274, 1e-6);
+    near("S1.stationary", 0.232369435, 1e-8);
+    near("S1.hessian_min", 0.23396783, 1e-6);
+    near("S1.hessian_max", 2.55866369, 1e-6);
+    near("S1.local_rate", 0.98830161, 1e-7);
+    near("S1.distance", 0.076706458, 1e-8);
+    for id in ["S1.gauge", "S1.hessian_pd", "S1.local_rate"] {
+        assert_eq!(verdict(&c, id), Verdict::Certified, "{id}");
+    }
+    // M̂ = ÛÛᵀ is gauge invariant: entries of the oracle's M̂.
+    let u = b2_u_hat(&c);
+    let m = |a: usize, b: usize| u[2 * a] * u[2 * b] + u[2 * a + 1] * u[2 * b + 1];
+    for (a, b, want) in [
+        (0, 0, 1.945627),
+        (1, 1, 0.985353),
+        (0, 1, -0.006204),
+        (1, 5, 0.0332),
+        (5, 5, 0.001154),
+    ] {
+        assert!((m(a, b) - want).abs() < 2e-6, "M̂[{a}][{b}] = {}", m(a, b));
+    }
+}
+
+#[test]
+fn gauge_invariance_makes_the_gradient_orthogonal_to_the_orbit() {
+    // The identity the slice argument rests on: ⟨∇ℓ(U), UΩ⟩ = 0 for every U (not only at Û),
+    // checked in binary64 at a point far from any critical point.
+    use gdcert::spec::bradley_terry::{generate, BtLoss};
+    let mut m = vec![0.0; 36];
+    m[0] = 2.0;
+    m[7] = 1.0;
+    let data = generate(6, &m, 50, 300, 7);
+    let loss = BtLoss::new(&data, 2);
+    let arms = loss.arms_in(&0.0f64);
+    let u: Vec<f64> = (0..12).map(|k| ((k * 7 % 5) as f64 - 2.0) * 0.3).collect();
+    let g = loss.gradient_with(&arms, &u);
+    let (mut dot, mut size) = (0.0, 0.0);
+    for a in 0..6 {
+        // UΩ, Ω = [[0, 1], [−1, 0]]: (UΩ)_(a,1) = −U_(a,2), (UΩ)_(a,2) = U_(a,1).
+        dot += g[2 * a] * -u[2 * a + 1] + g[2 * a + 1] * u[2 * a];
+        size += g[2 * a].abs() * u[2 * a + 1].abs() + g[2 * a + 1].abs() * u[2 * a].abs();
+    }
+    assert!(size > 1e-3, "the test point is nearly critical");
+    assert!(dot.abs() < 1e-12 * size, "{dot} vs {size}");
+}
+
+#[test]
+fn b2_certifies_and_the_kernel_rejects_mutations() {
+    let (code, c, text) = certify("b2.toml", &[]);
+    assert_eq!(code, 0, "{text}");
+    // The committed certificate is current.
+    assert_eq!(
+        text,
+        std::fs::read_to_string("certificates/bradley-terry-metric/b2.json").unwrap()
+    );
+    assert!(kernel_accepts(c.clone()));
+    use gdcert::certificate::Witness;
+    let with = |f: &dyn Fn(&mut Certificate)| {
+        let mut m = c.clone();
+        f(&mut m);
+        kernel_accepts(m)
+    };
+    // The slice moved (its value by 1e-3, or to another coordinate): the Krawczyk box was
+    // built for the recorded slice.
+    assert!(!with(&|m| {
+        let cl = m.claims.iter_mut().find(|x| x.id == "S1.gauge").unwrap();
+        if let Witness::Slice { values, .. } = &mut cl.witness {
+            let v =
+                gdcert::arith::exact::q_to_f64(&gdcert::arith::exact::parse_q(&values[0]).unwrap());
+            values[0] = format!("{}", v + 1e-3);
+        }
+    }));
+    assert!(!with(&|m| {
+        let cl = m.claims.iter_mut().find(|x| x.id == "S1.gauge").unwrap();
+        if let Witness::Slice { fixed, .. } = &mut cl.witness {
+            fixed[0] = if fixed[0] == 3 { 5 } else { 3 };
+        }
+    }));
+    // No gauge claim: the stationary claim alone does not give ∇ℓ(Û) = 0.
+    assert!(!with(&|m| m.claims.retain(|x| x.id != "S1.gauge")));
+    // μ_h's lower shift raised to 0.25 > λ_2 = 0.23397 (two eigenvalues lie below it).
+    assert!(!with(&|m| {
+        let cl = m
+            .claims
+            .iter_mut()
+            .find(|x| x.id == "S1.hessian_min")
+            .unwrap();
+        if let Witness::Bracket { lower, .. } = &mut cl.witness {
+            if let Witness::Congruence { t, .. } = lower.as_mut() {
+                *t = "0.25".into();
+            }
+        }
+    }));
+    // μ_h claimed as eigenvalue 1 (which is 0, along the gauge direction).
+    assert!(!with(&|m| {
+        let cl = m
+            .claims
+            .iter_mut()
+            .find(|x| x.id == "S1.hessian_min")
+            .unwrap();
+        if let Witness::Bracket { index, .. } = &mut cl.witness {
+            *index = 1;
+        }
+    }));
+    // ‖ÛÛᵀ − M*‖_F recorded as 0.0767 (the true value is 0.0767065).
+    assert!(!with(&|m| {
+        let cl = m.claims.iter_mut().find(|x| x.id == "S1.distance").unwrap();
+        cl.enclosure = Some(gdcert::certificate::Encl::point(
+            &gdcert::arith::exact::q_frac(767, 10000),
+        ));
+    }));
+}
+
+#[test]
+fn rank_3_is_undecided_and_the_kernel_accepts_it() {
+    // No slice for r > 2 in this version: S1 says UNDECIDED, never CERTIFIED.
+    let (code, c, text) = certify("b2.toml", &["rank=3", "gd_steps=2"]);
+    assert_eq!(code, 3, "{text}");
+    assert_eq!(verdict(&c, "S1.stationary"), Verdict::Undecided);
+    assert!(kernel_accepts(c));
 }
 
 #[test]

@@ -406,6 +406,13 @@ pub enum Witness {
         t: String,
         vector: Vec<String>,
     },
+    /// A gauge-fixing slice: the coordinates `fixed` (row-major indices of `U`) held at the exact
+    /// `values`; the stationary witness of claim `stationary` parametrises the other coordinates.
+    Slice {
+        stationary: String,
+        fixed: Vec<usize>,
+        values: Vec<String>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -686,6 +693,7 @@ fn check_witness(w: &str, witness: &Witness) -> Result<(), String> {
             check_num(&format!("{w}.t"), t)?;
             check_nums(&format!("{w}.vector"), vector)?;
         }
+        Witness::Slice { values, .. } => check_nums(&format!("{w}.values"), values)?,
     }
     Ok(())
 }

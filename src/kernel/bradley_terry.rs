@@ -14,7 +14,8 @@ use crate::arith::exact::{format_exact, Q};
 use crate::arith::{q_int, Elementary, Enclosure, MpfrInterval, RatInterval, Ring};
 use crate::certificate::{Certificate, Claim, Role, Verdict, Witness};
 use crate::spec::bradley_terry::{
-    determinant, distance_to, local_rate, min_margin, scaled_minus, BtLoss, Data, Triplet,
+    determinant, distance_to, embed, local_rate, min_margin, restrict, scaled_minus, BtLoss, Data,
+    Triplet,
 };
 use crate::spec::deep_mf::{is_psd, spectral_norm_at_most};
 use num_traits::{Signed, Zero};
@@ -35,6 +36,8 @@ struct Ctx<'a> {
     rank: usize,
     spectral: OnceCell<Vec<Q>>,
     stationary: OnceCell<Result<Verified, String>>,
+    /// `∇²ℓ` in all `dr` coordinates over the Krawczyk box (r = 2), set by the Krawczyk re-check.
+    full_hessian: OnceCell<KMat>,
     /// `e_k = ‖U_kU_kᵀ − ÛÛᵀ‖_F` over the verified orbit boxes.
     orbit: OnceCell<Result<Vec<(Q, Q)>, String>>,
 }
@@ -42,6 +45,7 @@ struct Ctx<'a> {
 /// The names of the matrices congruence witnesses refer to.
 const SPECTRAL: &str = "spectral";
 const HESSIAN: &str = "hessian(S1.stationary)";
+const FULL_HESSIAN: &str = "hessian(all coordinates, S1.stationary)";
 
 fn malformed(m: impl Into<String>) -> Malformed {
     Malformed(m.into())
@@ -147,6 +151,7 @@ pub fn check(cert: &Certificate) -> Result<Vec<ClaimCheck>, Malformed> {
         },
         spectral: OnceCell::new(),
         stationary: OnceCell::new(),
+        full_hessian: OnceCell::new(),
         orbit: OnceCell::new(),
     };
     let mut out: Vec<ClaimCheck> = cert
@@ -182,7 +187,10 @@ pub fn check(cert: &Certificate) -> Result<Vec<ClaimCheck>, Malformed> {
         required.extend(init.iter().map(String::as_str));
         if cert.claim("H.minimiser").is_none() {
             required.push("S1.stationary");
-            if ctx.rank == 1 {
+            if ctx.rank == 2 {
+                required.push("S1.gauge");
+            }
+            if ctx.rank <= 2 {
                 required.extend([
                     "S1.hessian_pd",
                     "S1.hessian_min",
@@ -264,6 +272,10 @@ fn floor_gap(ctx: &Ctx<'_>, m: &Q, eye: &[Q]) -> Vec<Q> {
 }
 
 fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
+    // An UNDECIDED claim with no enclosure and no witness asserts nothing (e.g. S1 for r > 2).
+    if c.verdict == Verdict::Undecided && c.enclosure.is_none() && c.witness == Witness::None {
+        return Ok("UNDECIDED asserts nothing".into());
+    }
     let d = ctx.d;
     let est = || {
         ctx.estimate
@@ -429,6 +441,9 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
         }
         "S1.stationary" => {
             let v = stationary(ctx)?;
+            if ctx.rank > 1 && !transversality(ctx)?.lo().is_some_and(|l| l.is_positive()) {
+                return Err("the slice is not transversal to the gauge orbits (S1.gauge)".into());
+            }
             conclude(
                 c,
                 Expect {
@@ -455,13 +470,13 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
             )
         }
         "S1.hessian_min" | "S1.hessian_max" => {
-            let n = d * ctx.rank;
+            let (first, last, name) = spectrum_indices(ctx);
             let (index, bound) = if c.id == "S1.hessian_min" {
-                (1, Some((">", Q::zero(), Q::zero())))
+                (first, Some((">", Q::zero(), Q::zero())))
             } else {
-                (n, None)
+                (last, None)
             };
-            let (lo, hi) = bracket(ctx, c, index, HESSIAN)?;
+            let (lo, hi) = bracket(ctx, c, index, name)?;
             conclude(
                 c,
                 Expect {
@@ -473,22 +488,22 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
             )
         }
         "S1.local_rate" => {
-            let n = d * ctx.rank;
+            let (first, last, name) = spectrum_indices(ctx);
             let mu = bracket(
                 ctx,
                 ctx.cert
                     .claim("S1.hessian_min")
                     .ok_or("S1.hessian_min is missing")?,
-                1,
-                HESSIAN,
+                first,
+                name,
             )?;
             let l = bracket(
                 ctx,
                 ctx.cert
                     .claim("S1.hessian_max")
                     .ok_or("S1.hessian_max is missing")?,
-                n,
-                HESSIAN,
+                last,
+                name,
             )?;
             let eta = param_of(ctx, "eta")?;
             let (a, b) = local_rate(&eta, (&mu.0, &mu.1), (&l.0, &l.1));
@@ -502,14 +517,25 @@ fn check_claim(ctx: &Ctx<'_>, c: &Claim) -> Result<String, String> {
                 },
             )
         }
+        "S1.gauge" => conclude(
+            c,
+            Expect {
+                role: Role::Hypothesis,
+                bound: Some((">", Q::zero(), Q::zero())),
+                computed: Some(transversality(ctx)?),
+                what:
+                    "|(UΩ)_p| over the Krawczyk box: the slice is transversal to the gauge orbits"
+                        .into(),
+            },
+        ),
         "S1.distance" => {
-            let v = stationary(ctx)?;
+            let tight = tight_full(ctx)?;
             conclude(
                 c,
                 Expect {
                     role: Role::Conclusion,
                     bound: None,
-                    computed: Some(distance_to(&v.tight, ctx.rank, &ctx.truth)),
+                    computed: Some(distance_to(&tight, ctx.rank, &ctx.truth)),
                     what: "‖ÛÛᵀ − M*‖_F over the tight box".into(),
                 },
             )
@@ -622,8 +648,7 @@ fn verify_orbit(ctx: &Ctx<'_>) -> Result<Vec<(Q, Q)>, String> {
         return Err("the start is not in box 0".into());
     }
     let eta = MpfrInterval::from_q(bits, &param_of(ctx, "eta")?, &param_of(ctx, "eta")?);
-    let tight: Vec<MpfrInterval> = stationary(ctx)?
-        .tight
+    let tight: Vec<MpfrInterval> = tight_full(ctx)?
         .iter()
         .map(|t| {
             t.bounds()
@@ -706,6 +731,8 @@ fn congruence(ctx: &Ctx<'_>, w: &Witness, name: &str) -> Result<(Q, usize), Stri
     let (t, below, _) = if name == SPECTRAL {
         let d = ctx.d;
         check_congruence_witness(w, name, &KMat::exact(d, d, spectral(ctx)?.clone()), true)?
+    } else if name == FULL_HESSIAN {
+        check_congruence_witness(w, name, full_hessian(ctx)?, false)?
     } else {
         check_congruence_witness(w, name, &stationary(ctx)?.hessian, false)?
     };
@@ -752,32 +779,150 @@ fn stationary<'a>(ctx: &'a Ctx<'_>) -> Result<&'a Verified, String> {
 /// and `ℓ`, `∇²ℓ` over the box in the kernel's own MPFR intervals, by the closed forms of
 /// `spec::bradley_terry` (the engine differentiates the loss automatically, so the two
 /// derivations are independent). Exact rationals are too slow for thousands of logistic terms.
-struct KernelBt(BtLoss);
+/// With a gauge slice (r = 2), `ℓ` restricted to it: the fixed coordinates are inserted before
+/// evaluating, and dropped from the gradient and the Hessian.
+struct KernelBt {
+    loss: BtLoss,
+    fixed: Vec<usize>,
+    values: Vec<Q>,
+    /// The Hessian in all coordinates over the box, kept for the brackets of `μ_h`, `L_h`.
+    full: OnceCell<Vec<(Q, Q)>>,
+}
+
+impl KernelBt {
+    fn point(&self, x: &[(Q, Q)], bits: u32) -> Vec<MpfrInterval> {
+        let v: Vec<(Q, Q)> = self.values.iter().map(|q| (q.clone(), q.clone())).collect();
+        embed(x, &self.fixed, &v)
+            .iter()
+            .map(|(l, h)| MpfrInterval::from_q(bits, l, h))
+            .collect()
+    }
+}
 
 impl KernelLoss for KernelBt {
     fn name(&self) -> &str {
-        "bradley_terry"
+        if self.fixed.is_empty() {
+            "bradley_terry"
+        } else {
+            "bradley_terry_slice"
+        }
     }
     fn dim(&self) -> usize {
-        self.0.dim()
+        self.loss.dim() - self.fixed.len()
     }
     fn gradient_at(&self, m: &[Q], bits: u32) -> Result<Vec<(Q, Q)>, String> {
-        let arms = self.0.arms_in(&MpfrInterval::unit(bits));
-        let x: Vec<MpfrInterval> = m.iter().map(|v| MpfrInterval::from_q(bits, v, v)).collect();
-        mpfr_bounds(&self.0.gradient_with(&arms, &x))
+        let arms = self.loss.arms_in(&MpfrInterval::unit(bits));
+        let mq: Vec<(Q, Q)> = m.iter().map(|v| (v.clone(), v.clone())).collect();
+        let g = mpfr_bounds(&self.loss.gradient_with(&arms, &self.point(&mq, bits)))?;
+        Ok(g.into_iter()
+            .enumerate()
+            .filter(|(i, _)| !self.fixed.contains(i))
+            .map(|(_, v)| v)
+            .collect())
     }
     fn over_box(&self, x: &[(Q, Q)], bits: u32) -> Result<((Q, Q), Vec<(Q, Q)>), String> {
-        let arms = self.0.arms_in(&MpfrInterval::unit(bits));
-        let b: Vec<MpfrInterval> = x
-            .iter()
-            .map(|(l, h)| MpfrInterval::from_q(bits, l, h))
-            .collect();
+        let arms = self.loss.arms_in(&MpfrInterval::unit(bits));
+        let b = self.point(x, bits);
         let v = self
-            .0
+            .loss
             .value_with(&arms, &b)
             .bounds()
             .ok_or("an unbounded loss")?;
-        Ok((v, mpfr_bounds(&self.0.hessian_with(&arms, &b))?))
+        let h = mpfr_bounds(&self.loss.hessian_with(&arms, &b))?;
+        let restricted = restrict(&h, self.loss.dim(), &self.fixed);
+        let _ = self.full.set(h);
+        Ok((v, restricted))
+    }
+}
+
+/// The gauge slice `(fixed, values)`: none for r = 1; for r = 2 one coordinate, from the `Slice`
+/// witness of `S1.gauge`.
+fn slice(ctx: &Ctx<'_>) -> Result<(Vec<usize>, Vec<Q>), String> {
+    if ctx.rank == 1 {
+        return Ok((vec![], vec![]));
+    }
+    if ctx.rank != 2 {
+        return Err("S1 is checked for r <= 2 only".into());
+    }
+    let c = ctx.cert.claim("S1.gauge").ok_or("S1.gauge is missing")?;
+    let Witness::Slice {
+        stationary,
+        fixed,
+        values,
+    } = &c.witness
+    else {
+        return Err("S1.gauge has no slice witness".into());
+    };
+    if stationary != "S1.stationary" || fixed.len() != 1 || values.len() != 1 {
+        return Err("the slice must fix one coordinate for S1.stationary".into());
+    }
+    if fixed[0] >= ctx.d * ctx.rank {
+        return Err(format!("fixed coordinate {} out of range", fixed[0]));
+    }
+    Ok((fixed.clone(), vec![q(&values[0], "slice value")?]))
+}
+
+/// `|(UΩ)_p|` over the Krawczyk box (r = 2, `Ω = [[0, 1], [−1, 0]]`, `p` the fixed coordinate):
+/// `(UΩ)_(a,1) = −U_(a,2)`, `(UΩ)_(a,2) = U_(a,1)`. Positive: `[slice basis | UΩ]` is nonsingular.
+fn transversality(ctx: &Ctx<'_>) -> Result<RatInterval, String> {
+    let (fixed, _) = slice(ctx)?;
+    let [p] = fixed[..] else {
+        return Err("no slice".into());
+    };
+    stationary(ctx)?;
+    let c = ctx
+        .cert
+        .claim("S1.stationary")
+        .ok_or("S1.stationary is missing")?;
+    let Witness::Stationary { center, radius, .. } = &c.witness else {
+        return Err("S1.stationary has no stationary-point witness".into());
+    };
+    let j = if p % 2 == 0 { p + 1 } else { p - 1 };
+    // Slice coordinates skip p.
+    let k = if j > p { j - 1 } else { j };
+    let (m, r) = (
+        q(center.get(k).ok_or("short centre")?, "center")?,
+        q(radius.get(k).ok_or("short radius")?, "radius")?,
+    );
+    let (lo, hi) = (&m - &r, &m + &r);
+    let (lo, hi) = if lo.is_positive() {
+        (lo, hi)
+    } else if hi.is_negative() {
+        (-hi, -lo)
+    } else {
+        (Q::zero(), (-lo).max(hi))
+    };
+    Ok(RatInterval::new(lo, hi, 64))
+}
+
+/// The verified tight box of `Û` in all `dr` coordinates (the slice's fixed ones inserted).
+fn tight_full(ctx: &Ctx<'_>) -> Result<Vec<RatInterval>, String> {
+    let v = stationary(ctx)?;
+    let (fixed, values) = slice(ctx)?;
+    let vals: Vec<RatInterval> = values
+        .into_iter()
+        .map(|x| RatInterval::point(x, 64))
+        .collect();
+    Ok(embed(&v.tight, &fixed, &vals))
+}
+
+/// `∇²ℓ` (all coordinates) over the Krawczyk box, as the Krawczyk re-check enclosed it.
+fn full_hessian<'a>(ctx: &'a Ctx<'_>) -> Result<&'a KMat, String> {
+    stationary(ctx)?;
+    ctx.full_hessian
+        .get()
+        .ok_or_else(|| "no Hessian in all coordinates (r = 1?)".to_string())
+}
+
+/// The eigenvalue indices of `μ_h` and `L_h` and the matrix they bracket: r = 1, 1 and d of the
+/// Hessian over the Krawczyk box; r = 2, 2 and 2d of the full Hessian over the Krawczyk box
+/// (eigenvalue 1 is 0, along the gauge direction).
+fn spectrum_indices(ctx: &Ctx<'_>) -> (usize, usize, &'static str) {
+    let n = ctx.d * ctx.rank;
+    if ctx.rank == 1 {
+        (1, n, HESSIAN)
+    } else {
+        (1 + ctx.rank * (ctx.rank - 1) / 2, n, FULL_HESSIAN)
     }
 }
 
@@ -796,5 +941,18 @@ fn verify_stationary(ctx: &Ctx<'_>) -> Result<Verified, String> {
         .cert
         .claim("S1.stationary")
         .ok_or("S1.stationary is missing")?;
-    check_stationary_witness(c, &KernelBt(BtLoss::new(data, ctx.rank)), bits_of(c))
+    let (fixed, values) = slice(ctx)?;
+    let sliced = !fixed.is_empty();
+    let obj = KernelBt {
+        loss: BtLoss::new(data, ctx.rank),
+        fixed,
+        values,
+        full: OnceCell::new(),
+    };
+    let v = check_stationary_witness(c, &obj, bits_of(c))?;
+    if let (true, Some(h)) = (sliced, obj.full.get()) {
+        let n = obj.loss.dim();
+        let _ = ctx.full_hessian.set(KMat::of_intervals(n, n, h));
+    }
+    Ok(v)
 }

@@ -439,3 +439,33 @@ pub fn gap<S: Elementary>(u: &[S], v: &[S], r: usize) -> S {
     }
     s.sqrt()
 }
+
+/// The point of `R^{d×r}` (row-major) with the gauge-fixed coordinates `fixed` (ascending) set
+/// to `values` and the others taken in order from `theta`: the parametrisation of a slice.
+pub fn embed<T: Clone>(theta: &[T], fixed: &[usize], values: &[T]) -> Vec<T> {
+    let mut out = Vec::with_capacity(theta.len() + fixed.len());
+    let (mut free, mut k) = (theta.iter(), 0);
+    while out.len() < theta.len() + fixed.len() {
+        match fixed.get(k) {
+            Some(&p) if p == out.len() => {
+                let Some(v) = values.get(k) else { break };
+                out.push(v.clone());
+                k += 1;
+            }
+            _ => match free.next() {
+                Some(v) => out.push(v.clone()),
+                None => break,
+            },
+        }
+    }
+    out
+}
+
+/// The rows and columns of `h` (`n×n`, row-major) that are not in `fixed`: the Hessian of the loss
+/// restricted to the slice.
+pub fn restrict<T: Clone>(h: &[T], n: usize, fixed: &[usize]) -> Vec<T> {
+    let keep: Vec<usize> = (0..n).filter(|i| !fixed.contains(i)).collect();
+    keep.iter()
+        .flat_map(|&i| keep.iter().map(move |&j| h[i * n + j].clone()))
+        .collect()
+}

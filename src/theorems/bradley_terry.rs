@@ -11,6 +11,9 @@
 //!   of the spectral matrix `(1/(6n)) Σ_t y_t A_t` (inertia brackets).
 //! - Existence of a minimiser: a rational `U` with `min_t y_t⟨UUᵀ, A_t⟩ > 0` proves that `ℓ` has none
 //!   (`ℓ(cU) → 0` while `ℓ > 0`): `CONDITION_NOT_MET`.
+//! - S1 (r = 2): Krawczyk on a gauge-fixing slice `U_(a,2) = v` (transversal to the orbits `{UQ}`,
+//!   claim `S1.gauge`), hence `∇ℓ(Û) = 0` by gauge invariance; the slice Hessian positive definite
+//!   on the box; `μ_h = λ_2`, `L_h = λ_max` of `∇²ℓ(Û)` (`λ_1 = 0` along `ÛΩ`); `‖ÛÛᵀ − M*‖_F`.
 //! - S1 (r = 1): the empirical minimiser `Û` by Krawczyk, its Hessian positive definite by inertia,
 //!   `‖ÛÛᵀ − M*‖_F`, and the GD orbit from the spectral start in intervals with
 //!   `e_{k+1} ≤ ρ e_k` at every step, `e_k = ‖U_kU_kᵀ − ÛÛᵀ‖_F`.
@@ -29,8 +32,8 @@ use crate::linalg::{self, QMat};
 use crate::methods::escalation::Task;
 use crate::methods::stationary::{newton, prove_stationary_point, StationaryPoint};
 use crate::spec::bradley_terry::{
-    determinant, distance_to, gap, generate, local_rate, min_margin, scaled_minus, BtLoss, Data,
-    Triplet,
+    determinant, distance_to, embed, gap, generate, local_rate, min_margin, scaled_minus, BtLoss,
+    Data, Triplet,
 };
 use crate::spec::deep_mf::{is_psd, spectral_norm_at_most};
 use num_traits::{Signed, Zero};
@@ -67,7 +70,11 @@ impl Theorem for BradleyTerryMetric {
          with sign<M*, A_t> and the top-r eigenvalues of (1/(6n)) sum_t y_t A_t. A rational U with \
          min_t y_t <UU^T, A_t> > 0 proves that l has no minimiser. S1 (r = 1): the empirical minimiser U_hat by \
          Krawczyk, its Hessian positive definite by inertia, |U_hat U_hat^T - M*|_F, and the GD orbit from the spectral \
-         start in intervals with e_(k+1) <= rho e_k at every step, e_k = |U_k U_k^T - U_hat U_hat^T|_F. Model derived from the \
+         start in intervals with e_(k+1) <= rho e_k at every step, e_k = |U_k U_k^T - U_hat U_hat^T|_F. S1 (r = 2, \
+         gauge-fixed): Krawczyk on a slice U_(a,2) = v transversal to the orbits {UQ}, which with gauge invariance gives \
+         grad l(U_hat) = 0; the slice Hessian positive definite on the box; mu_h = lambda_2, L_h = lambda_max of the \
+         Hessian at U_hat (lambda_1 = 0 along U_hat Omega), the local GD rate modulo the gauge and \
+         |U_hat U_hat^T - M*|_F (no interval orbit). Model derived from the \
          abstract (theorems.md), not from the paper's full text."
     }
     fn claim_groups(&self) -> &'static str {
@@ -731,24 +738,63 @@ fn minimiser_claims(inst: &Inst, data: &Data, opts: &RunOptions) -> Vec<Claim> {
             }
         }
     }
-    if r != 1 {
-        out.push(claim(
-            "S1.stationary",
-            Role::Conclusion,
-            "S1 is certified for r = 1 only in this version (the O(r) gauge of r > 1 needs the gauge-fixed parametrisation)",
-            None,
-            None,
-            &opts.arith.to_string(),
-            Witness::None,
-        ));
-        return out;
-    }
-    let guess = match newton(&loss, last, 50) {
+    // The gauge: for r = 2, U ↦ UQ (Q ∈ O(2)) moves U along UΩ, Ω = [[0, 1], [−1, 0]], whose
+    // coordinate (a, 2) is U_(a,1). Fixing U_(a,2) at the row a with the largest |U_(a,1)| gives a
+    // slice transversal to the orbits (claim S1.gauge).
+    let (fixed, values) = match r {
+        1 => (vec![], vec![]),
+        2 => {
+            let a = (0..data.dim)
+                .max_by(|&x, &y| last[2 * x].abs().total_cmp(&last[2 * y].abs()))
+                .unwrap_or(0);
+            match round40(last[2 * a + 1]) {
+                Some(v) => (vec![2 * a + 1], vec![v]),
+                None => {
+                    out.extend(
+                        undecided_all(
+                            &S1_SLICE_IDS,
+                            "the GD iterate is not finite",
+                            &opts.arith.to_string(),
+                        )
+                        .0,
+                    );
+                    return out;
+                }
+            }
+        }
+        _ => {
+            out.push(claim(
+                "S1.stationary",
+                Role::Conclusion,
+                "S1 is certified for r <= 2 only in this version (the O(r) gauge of r > 2 needs a larger slice)",
+                None,
+                None,
+                &opts.arith.to_string(),
+                Witness::None,
+            ));
+            return out;
+        }
+    };
+    let obj = Sliced {
+        loss: &loss,
+        fixed,
+        values,
+    };
+    let free: Vec<f64> = (0..last.len())
+        .filter(|i| !obj.fixed.contains(i))
+        .map(|i| last[i])
+        .collect();
+    let ids: &[&str] = if obj.fixed.is_empty() {
+        &S1_IDS
+    } else {
+        &S1_SLICE_IDS
+    };
+    let guess = match newton(&obj, &free, 50) {
         Ok(g) => g,
         Err(e) => {
             out.extend(
                 undecided_all(
-                    &S1_IDS,
+                    ids,
                     &format!("Newton's method failed: {e}"),
                     &opts.arith.to_string(),
                 )
@@ -757,6 +803,23 @@ fn minimiser_claims(inst: &Inst, data: &Data, opts: &RunOptions) -> Vec<Claim> {
             return out;
         }
     };
+    if !obj.fixed.is_empty() {
+        // No interval GD orbit for r > 1 in this version (too slow for the kernel).
+        out.extend(escalate(
+            opts,
+            &S1Task {
+                loss: &loss,
+                obj: &obj,
+                guess,
+                truth: &inst.truth,
+                eta: inst.eta.clone(),
+                rho: inst.rho.clone(),
+                traj: vec![],
+                start: vec![],
+            },
+        ));
+        return out;
+    }
     let start: Option<Vec<Q>> = u0.iter().map(|v| round40(*v)).collect();
     let Some(start) = start else {
         out.extend(
@@ -774,6 +837,7 @@ fn minimiser_claims(inst: &Inst, data: &Data, opts: &RunOptions) -> Vec<Claim> {
         opts,
         &S1Task {
             loss: &loss,
+            obj: &obj,
             guess,
             truth: &inst.truth,
             eta: inst.eta.clone(),
@@ -784,6 +848,41 @@ fn minimiser_claims(inst: &Inst, data: &Data, opts: &RunOptions) -> Vec<Claim> {
     ));
     out
 }
+
+/// The S1 claims for r = 2 (gauge-fixed; no interval orbit).
+const S1_SLICE_IDS: [&str; 7] = [
+    "S1.gauge",
+    "S1.stationary",
+    "S1.hessian_pd",
+    "S1.hessian_min",
+    "S1.hessian_max",
+    "S1.local_rate",
+    "S1.distance",
+];
+
+/// `ℓ` on the slice where the coordinates `fixed` (ascending, row-major in `U`) equal `values`;
+/// all of `R^{dr}` when `fixed` is empty.
+pub struct Sliced<'a> {
+    pub loss: &'a BtLoss,
+    pub fixed: Vec<usize>,
+    pub values: Vec<Q>,
+}
+
+impl crate::methods::stationary::Objective for Sliced<'_> {
+    fn dim(&self) -> usize {
+        self.loss.dim() - self.fixed.len()
+    }
+    fn value<T: Elementary>(&self, theta: &[T]) -> T {
+        if self.fixed.is_empty() {
+            return self.loss.value(theta);
+        }
+        let v: Vec<T> = self.values.iter().map(|q| theta[0].constant(q)).collect();
+        self.loss.value(&embed(theta, &self.fixed, &v))
+    }
+}
+
+/// The name of `∇²ℓ` (all `dr` coordinates) over the Krawczyk box in congruence witnesses (r > 1).
+pub const FULL_HESSIAN: &str = "hessian(all coordinates, S1.stationary)";
 
 const S1_IDS: [&str; 8] = [
     "S1.stationary",
@@ -801,6 +900,7 @@ pub const HESSIAN: &str = "hessian(S1.stationary)";
 
 struct S1Task<'a> {
     loss: &'a BtLoss,
+    obj: &'a Sliced<'a>,
     guess: Vec<f64>,
     truth: &'a QMat,
     eta: Q,
@@ -960,14 +1060,28 @@ fn widened<S: Arith>(t: &S, outer: &S) -> Option<S> {
     Some(t.from_bounds(&lo, &hi))
 }
 
+/// `|x|` as an exact interval.
+fn abs_bounds<S: Arith>(x: &S) -> Option<(Q, Q)> {
+    let (lo, hi) = x.bounds()?;
+    Some(if lo.is_positive() {
+        (lo, hi)
+    } else if hi.is_negative() {
+        (-hi, -lo)
+    } else {
+        (Q::zero(), (-lo).max(hi))
+    })
+}
+
 impl Task for S1Task<'_> {
     type Output = ClaimGroup;
     fn run<S: Arith>(&self, unit: &S) -> ClaimGroup {
         let arith = unit.arith_name();
-        let n = self.loss.dim();
-        let p: StationaryPoint<S> = match prove_stationary_point(self.loss, unit, &self.guess) {
+        let sliced = !self.obj.fixed.is_empty();
+        let ids: &[&str] = if sliced { &S1_SLICE_IDS } else { &S1_IDS };
+        let n = crate::methods::stationary::Objective::dim(self.obj);
+        let p: StationaryPoint<S> = match prove_stationary_point(self.obj, unit, &self.guess) {
             Ok(p) => p,
-            Err(e) => return undecided_all(&S1_IDS, &format!("Krawczyk: {e}"), &arith),
+            Err(e) => return undecided_all(ids, &format!("Krawczyk: {e}"), &arith),
         };
         let x: Vec<S> = p
             .center
@@ -982,39 +1096,90 @@ impl Task for S1Task<'_> {
             .map(|(t, xi)| widened(t, xi))
             .collect::<Option<Vec<S>>>()
         else {
-            return undecided_all(&S1_IDS, "the stationary point is unbounded", &arith);
+            return undecided_all(ids, "the stationary point is unbounded", &arith);
         };
         let Some(tight_e) = box_encl(&tight) else {
-            return undecided_all(&S1_IDS, "the stationary point is unbounded", &arith);
+            return undecided_all(ids, "the stationary point is unbounded", &arith);
         };
-        let mut out = vec![claim(
-            "S1.stationary",
-            Role::Conclusion,
+        let vals: Vec<S> = self.obj.values.iter().map(|q| unit.constant(q)).collect();
+        let (x_full, tight_full) = (
+            embed(&x, &self.obj.fixed, &vals),
+            embed(&tight, &self.obj.fixed, &vals),
+        );
+        let r = self.loss.rank;
+        let mut out = vec![];
+        if let [fixed] = self.obj.fixed[..] {
+            // r = 2: the orbit direction UΩ has coordinate `fixed` = (a, 2) equal to U_(a,1).
+            let (a, v) = (fixed / 2, &self.obj.values[0]);
+            out.push(claim(
+                "S1.gauge",
+                Role::Hypothesis,
+                format!(
+                    "the slice U_({0},2) = v ≈ {1:.6} (exact v in the witness) is transversal to the gauge orbits {{UQ}} on the Krawczyk box: the orbit direction UΩ (Ω = [[0, 1], [−1, 0]]) has coordinate ({0},2) equal to U_({0},1), and |U_({0},1)| over the box is",
+                    a + 1,
+                    q_to_f64(v)
+                ),
+                abs_bounds(&x_full[2 * a]),
+                bound_q(">", &Q::zero()),
+                &arith,
+                Witness::Slice {
+                    stationary: "S1.stationary".into(),
+                    fixed: self.obj.fixed.clone(),
+                    values: self.obj.values.iter().map(format_exact).collect(),
+                },
+            ));
+        }
+        let what = if sliced {
+            format!(
+                "the gradient of ℓ restricted to the slice (S1.gauge; {n} free coordinates) has exactly one zero Û in the box center ± {} (Krawczyk, ‖I − C∇²ℓ(X)‖∞ ≈ {:.1e}); by gauge invariance, ⟨∇ℓ(U), UΩ⟩ = 0, ∇ℓ(Û) = 0 in all {} coordinates; ℓ(Û) ∈",
+                crate::certificate::display_interval(&p.radius[0], &p.radius[0], 3),
+                p.contraction,
+                self.loss.dim()
+            )
+        } else {
             format!(
                 "∇ℓ has exactly one zero Û in the box center ± {} (Krawczyk, ‖I − C∇²ℓ(X)‖∞ ≈ {:.1e}); ℓ(Û) ∈",
                 crate::certificate::display_interval(&p.radius[0], &p.radius[0], 3),
                 p.contraction
-            ),
+            )
+        };
+        let mut st = claim(
+            "S1.stationary",
+            Role::Conclusion,
+            what,
             publish(&p.loss_over_box),
             None,
             &arith,
             Witness::Stationary {
-                loss: "bradley_terry".into(),
+                loss: if sliced {
+                    "bradley_terry_slice".into()
+                } else {
+                    "bradley_terry".into()
+                },
                 center: p.center.iter().map(format_exact).collect(),
                 radius: p.radius.iter().map(format_exact).collect(),
                 tight: tight_e,
                 preconditioner: p.preconditioner.iter().map(format_exact).collect(),
             },
-        )];
-        out[0].note = Some(format!(
+        );
+        st.note = Some(format!(
             "centre Û ≈ ({}); the kernel re-runs the test with ℓ, ∇ℓ and ∇²ℓ in its own MPFR intervals (exact rationals are too slow for {} logistic terms)",
-            p.center.iter().map(|v| format!("{:.6}", q_to_f64(v))).collect::<Vec<_>>().join(", "),
+            embed(
+                &p.center.iter().map(q_to_f64).collect::<Vec<_>>(),
+                &self.obj.fixed,
+                &self.obj.values.iter().map(q_to_f64).collect::<Vec<_>>()
+            )
+            .iter()
+            .map(|v| format!("{v:.6}"))
+            .collect::<Vec<_>>()
+            .join(", "),
             self.loss.labels.len()
         ));
+        out.push(st);
         let Some(h) = enclosing_imat(n, &p.hessian_over_box) else {
             out.extend(
                 undecided_all(
-                    &S1_IDS[1..],
+                    &ids[out.len()..],
                     "the Hessian over the box is unbounded",
                     &arith,
                 )
@@ -1022,45 +1187,82 @@ impl Task for S1Task<'_> {
             );
             return ClaimGroup(out);
         };
+        let pd_what = if sliced {
+            "∇²ℓ restricted to the slice is positive definite on the whole Krawczyk box: no eigenvalue below 0 (LDLᵀ congruence), so Û is a strict local minimiser of ℓ on the slice, and its orbit {ÛQ} a strict local minimum set of ℓ"
+        } else {
+            "∇²ℓ is positive definite on the whole Krawczyk box: no eigenvalue below 0 (LDLᵀ congruence), so Û is a strict local minimiser"
+        };
         out.push(match count_at(&h, &Q::zero()) {
             Some(c) => {
                 let below = q_int(c.below as i64);
                 claim(
                     "S1.hessian_pd",
                     Role::Hypothesis,
-                    "∇²ℓ is positive definite on the whole Krawczyk box: no eigenvalue below 0 (LDLᵀ congruence), so Û is a strict local minimiser",
+                    pd_what,
                     Some((below.clone(), below)),
                     bound_q("=", &Q::zero()),
                     &arith,
                     congruence_witness(HESSIAN, &Q::zero(), &c),
                 )
             }
-            None => claim("S1.hessian_pd", Role::Hypothesis, "the LDLᵀ congruence did not decide", None, None, &arith, Witness::None),
+            None => claim(
+                "S1.hessian_pd",
+                Role::Hypothesis,
+                "the LDLᵀ congruence did not decide",
+                None,
+                None,
+                &arith,
+                Witness::None,
+            ),
         });
-        let mid = faer::Mat::from_fn(n, n, |i, j| h.mid[(i, j)]);
+        // μ_h, L_h: r = 1, the extreme eigenvalues of ∇²ℓ over the Krawczyk box; r = 2, eigenvalues
+        // 2 and dr of ∇²ℓ (all coordinates) over the Krawczyk box (eigenvalue 1 is 0, along ÛΩ).
+        let (hm, name, first, last_index) = if sliced {
+            let arms = self.loss.arms_in(unit);
+            let nf = self.loss.dim();
+            match enclosing_imat(nf, &self.loss.hessian_with(&arms, &x_full)) {
+                Some(hf) => (hf, FULL_HESSIAN, 1 + r * (r - 1) / 2, nf),
+                None => {
+                    out.extend(
+                        undecided_all(
+                            &ids[out.len()..],
+                            "the Hessian over the box is unbounded",
+                            &arith,
+                        )
+                        .0,
+                    );
+                    return ClaimGroup(out);
+                }
+            }
+        } else {
+            (h, HESSIAN, 1, n)
+        };
+        let nh = last_index;
+        let mid = faer::Mat::from_fn(nh, nh, |i, j| hm.mid[(i, j)]);
         let est = linalg::eig::approximate_eigen(&mid).ok().map(|(v, _)| v);
         let scale = est
             .as_ref()
             .map(|v| v.iter().fold(0.0f64, |m, x| m.max(x.abs())))
             .unwrap_or(1.0);
         let mut ends = vec![];
-        for (id, index, what, b) in [
+        let (min_what, max_what) = if sliced {
             (
-                "S1.hessian_min",
-                1,
+                "μ_h = λ_2(∇²ℓ(Û)), the least eigenvalue of the horizontal Hessian (λ_1 = 0 along the gauge direction ÛΩ; inertia bracket of ∇²ℓ in all coordinates over the Krawczyk box)",
+                "L_h = λ_max(∇²ℓ(Û)) (inertia bracket of ∇²ℓ in all coordinates over the Krawczyk box)",
+            )
+        } else {
+            (
                 "μ_h = λ_min(∇²ℓ(Û)) (inertia bracket over the box)",
-                bound_q(">", &Q::zero()),
-            ),
-            (
-                "S1.hessian_max",
-                n,
                 "L_h = λ_max(∇²ℓ(Û)) (inertia bracket over the box)",
-                None,
-            ),
+            )
+        };
+        for (id, index, what, b) in [
+            ("S1.hessian_min", first, min_what, bound_q(">", &Q::zero())),
+            ("S1.hessian_max", last_index, max_what, None),
         ] {
             match est
                 .as_ref()
-                .and_then(|v| bracket(&h, index, v[index - 1], scale))
+                .and_then(|v| bracket(&hm, index, v[index - 1], scale))
             {
                 Some((lo, cl, hi, ch)) => {
                     ends.push((lo.clone(), hi.clone()));
@@ -1073,8 +1275,8 @@ impl Task for S1Task<'_> {
                         &arith,
                         Witness::Bracket {
                             index,
-                            lower: Box::new(congruence_witness(HESSIAN, &lo, &cl)),
-                            upper: Box::new(congruence_witness(HESSIAN, &hi, &ch)),
+                            lower: Box::new(congruence_witness(name, &lo, &cl)),
+                            upper: Box::new(congruence_witness(name, &hi, &ch)),
                         },
                     ));
                 }
@@ -1091,13 +1293,21 @@ impl Task for S1Task<'_> {
         }
         if let [(mu_lo, mu_hi), (l_lo, l_hi)] = &ends[..] {
             let (a, b) = local_rate(&self.eta, (mu_lo, mu_hi), (l_lo, l_hi));
-            out.push(claim(
-                "S1.local_rate",
-                Role::Conclusion,
+            let what = if sliced {
+                format!(
+                    "the local GD rate modulo the gauge, max(|1 − ημ_h|, |1 − ηL_h|) at Û (η = {}): the spectral radius of the Jacobian I − η∇²ℓ(Û) of GD on the horizontal space (it is 1 along ÛΩ)",
+                    fmt_q(&self.eta)
+                )
+            } else {
                 format!(
                     "the local GD rate max(|1 − ημ_h|, |1 − ηL_h|) at Û (η = {}): the spectral radius of the Jacobian of GD at Û",
                     fmt_q(&self.eta)
-                ),
+                )
+            };
+            out.push(claim(
+                "S1.local_rate",
+                Role::Conclusion,
+                what,
                 Some((a, b)),
                 bound_q("<", &q_int(1)),
                 &arith,
@@ -1117,12 +1327,14 @@ impl Task for S1Task<'_> {
             "S1.distance",
             Role::Conclusion,
             "‖ÛÛᵀ − M*‖_F, the distance of the empirical minimiser's metric from the truth",
-            publish(&distance_to(&tight, 1, &self.truth.data)),
+            publish(&distance_to(&tight_full, r, &self.truth.data)),
             None,
             &arith,
             uses("S1.stationary"),
         ));
-        out.extend(self.orbit_claims(unit, &tight));
+        if !sliced {
+            out.extend(self.orbit_claims(unit, &tight));
+        }
         ClaimGroup(out)
     }
 }
