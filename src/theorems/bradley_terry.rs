@@ -18,6 +18,8 @@
 //!   `‖ÛÛᵀ − M*‖_F`, and the GD orbit from the spectral start in intervals with
 //!   `e_{k+1} ≤ ρ e_k` at every step, `e_k = ‖U_kU_kᵀ − ÛÛᵀ‖_F`.
 
+pub mod audit;
+
 use super::congruence_witness;
 use super::inertia::{bracket, count_at, enclosing_imat};
 use super::instance::{InputError, Kind, ParamSpec, Params};

@@ -2,7 +2,6 @@
 
 pub mod attention_pca;
 pub mod bradley_terry;
-pub mod bradley_terry_audit;
 pub mod deep_mf;
 pub mod feature_learning;
 pub mod imc;

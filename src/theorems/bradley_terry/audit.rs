@@ -6,7 +6,7 @@
 //! interval over seeds. An audit only: the rate is a high-probability statement with unknown
 //! constants.
 
-use super::bradley_terry::BradleyTerryMetric;
+use super::BradleyTerryMetric;
 use crate::arith::exact::q_to_f64;
 use crate::audit::stats::{bootstrap, ols_slope};
 use crate::audit::{judge_inside, Auditor, Grid, Protocol, RunRecord, Statistic};
@@ -15,7 +15,7 @@ use crate::theorems::instance::Params;
 use faer::Mat;
 use std::collections::BTreeMap;
 
-const AUDIT_INSTANCE: &str = include_str!("../../audits/bradley-terry-metric/s2.toml");
+const AUDIT_INSTANCE: &str = include_str!("../../../audits/bradley-terry-metric/s2.toml");
 
 /// The expected slope (parametric rate n^{-1/2}) and the band around it, fixed before any run.
 pub const SLOPE: f64 = -0.5;
