@@ -6,62 +6,18 @@
 
 use gdcert::certificate::{Certificate, Verdict};
 use gdcert::kernel::check_text;
-use std::process::Command;
+
+mod common;
+use common::{certify_json, encl, gdcert, verdict};
 
 const DIR: &str = "certificates/instances/bradley-terry-metric";
 
-fn gdcert(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_gdcert"))
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 fn certify_path(path: &str, sets: &[&str]) -> (i32, Certificate, String) {
-    let mut args = vec![
-        "certify",
-        "bradley-terry-metric",
-        "--instance",
-        path,
-        "--json",
-    ];
-    for s in sets {
-        args.push("--set");
-        args.push(s);
-    }
-    let (code, out, err) = gdcert(&args);
-    let cert: Certificate =
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{path}: {e}\n{err}"));
-    (code, cert, out)
+    certify_json("bradley-terry-metric", Some(path), sets)
 }
 
 fn certify(file: &str, sets: &[&str]) -> (i32, Certificate, String) {
     certify_path(&format!("{DIR}/{file}"), sets)
-}
-
-fn encl(c: &Certificate, id: &str) -> (f64, f64) {
-    let cl = c.claim(id).unwrap_or_else(|| panic!("claim {id} missing"));
-    let (lo, hi) = cl
-        .enclosure
-        .as_ref()
-        .unwrap_or_else(|| panic!("{id} has no enclosure"))
-        .parse()
-        .expect("exact numbers");
-    (
-        gdcert::arith::exact::q_to_f64(&lo),
-        gdcert::arith::exact::q_to_f64(&hi),
-    )
-}
-
-fn verdict(c: &Certificate, id: &str) -> Verdict {
-    c.claim(id)
-        .unwrap_or_else(|| panic!("claim {id} missing"))
-        .verdict
 }
 
 /// Re-seals a mutated certificate (so the digest is not what rejects it) and runs the kernel.

@@ -5,40 +5,16 @@
 
 use gdcert::certificate::{Certificate, Verdict, Witness};
 use gdcert::kernel::check_text;
-use std::process::Command;
+
+mod common;
+use common::{encl, gdcert};
 
 const DIR: &str = "certificates/instances/inductive-matrix-completion";
 const CERTS: &str = "certificates/inductive-matrix-completion";
 
-fn gdcert(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_gdcert"))
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 fn load(name: &str) -> Certificate {
     let text = std::fs::read_to_string(format!("{CERTS}/{name}.json")).expect("shipped");
     serde_json::from_str(&text).expect("parses")
-}
-
-fn encl(c: &Certificate, id: &str) -> (f64, f64) {
-    let cl = c.claim(id).unwrap_or_else(|| panic!("claim {id} missing"));
-    let (lo, hi) = cl
-        .enclosure
-        .as_ref()
-        .expect("enclosure")
-        .parse()
-        .expect("exact");
-    (
-        gdcert::arith::exact::q_to_f64(&lo),
-        gdcert::arith::exact::q_to_f64(&hi),
-    )
 }
 
 fn near(c: &Certificate, id: &str, expected: f64, tol: f64) {

@@ -2,51 +2,14 @@
 //! (Paper 6, (d)) and `oracles/p6_verify.py`; undecided and violated variants; bad input; the kernel
 //! against mutated certificates; the audit report re-checked by `gdcert check`.
 
-use gdcert::arith::exact::q_to_f64;
 use gdcert::certificate::{Certificate, Verdict};
 use gdcert::kernel::check_text;
 use serde_json::Value;
-use std::process::Command;
+
+mod common;
+use common::{certify_json, encl, gdcert, verdict};
 
 const DIR: &str = "certificates/instances/muon";
-
-fn gdcert(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_gdcert"))
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn certify(file: Option<&str>, sets: &[&str]) -> (i32, Certificate, String) {
-    let path = file.map(|f| format!("{DIR}/{f}"));
-    let mut args = vec!["certify", "muon", "--json"];
-    if let Some(p) = &path {
-        args.push("--instance");
-        args.push(p);
-    }
-    for s in sets {
-        args.push("--set");
-        args.push(s);
-    }
-    let (code, out, err) = gdcert(&args);
-    let cert: Certificate = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}\n{err}"));
-    (code, cert, out)
-}
-
-fn encl(c: &Certificate, id: &str) -> (f64, f64) {
-    let e = c.claim(id).and_then(|c| c.enclosure.as_ref()).expect(id);
-    let (lo, hi) = e.parse().expect("exact");
-    (q_to_f64(&lo), q_to_f64(&hi))
-}
-
-fn verdict(c: &Certificate, id: &str) -> Verdict {
-    c.claim(id).expect(id).verdict
-}
 
 fn assert_contains(c: &Certificate, id: &str, value: f64, tol: f64) {
     let (lo, hi) = encl(c, id);
@@ -74,6 +37,11 @@ fn reseal(v: &Value) -> String {
     let mut c: Certificate = serde_json::from_value(v.clone()).expect("certificate");
     c.digest = c.compute_digest();
     serde_json::to_string(&c).expect("json")
+}
+
+fn certify(file: Option<&str>, sets: &[&str]) -> (i32, Certificate, String) {
+    let path = file.map(|f| format!("{DIR}/{f}"));
+    certify_json("muon", path.as_deref(), sets)
 }
 
 #[test]

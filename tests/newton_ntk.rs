@@ -12,51 +12,11 @@ use gdcert::certificate::{Certificate, Verdict};
 use gdcert::kernel::check_text;
 use proptest::prelude::*;
 use serde_json::Value;
-use std::process::Command;
+
+mod common;
+use common::{certify_json, encl, gdcert, verdict};
 
 const DIR: &str = "certificates/instances/newton-ntk";
-
-fn gdcert(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_gdcert"))
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn certify(file: &str, sets: &[&str]) -> (i32, Certificate, String) {
-    let path = format!("{DIR}/{file}");
-    let mut args = vec!["certify", "newton-ntk", "--instance", &path, "--json"];
-    for s in sets {
-        args.push("--set");
-        args.push(s);
-    }
-    let (code, out, err) = gdcert(&args);
-    let cert: Certificate =
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{file}: {e}\n{err}"));
-    (code, cert, out)
-}
-
-fn encl(c: &Certificate, id: &str) -> (f64, f64) {
-    let cl = c.claim(id).unwrap_or_else(|| panic!("claim {id} missing"));
-    let (lo, hi) = cl
-        .enclosure
-        .as_ref()
-        .unwrap_or_else(|| panic!("{id} has no enclosure"))
-        .parse()
-        .expect("exact numbers");
-    (q_to_f64(&lo), q_to_f64(&hi))
-}
-
-fn verdict(c: &Certificate, id: &str) -> Verdict {
-    c.claim(id)
-        .unwrap_or_else(|| panic!("{id} missing"))
-        .verdict
-}
 
 /// The enclosure of `id` lies inside `[lo, hi]`.
 fn assert_inside(c: &Certificate, id: &str, lo: f64, hi: f64) {
@@ -95,6 +55,10 @@ fn dense_gram_eigenvalues(bias: bool) -> Vec<f64> {
     let mut ev: Vec<f64> = g.symmetric_eigen().eigenvalues.iter().copied().collect();
     ev.sort_by(|a, b| a.total_cmp(b));
     ev
+}
+
+fn certify(file: &str, sets: &[&str]) -> (i32, Certificate, String) {
+    certify_json("newton-ntk", Some(&format!("{DIR}/{file}")), sets)
 }
 
 #[test]

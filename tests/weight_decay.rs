@@ -6,55 +6,11 @@
 use gdcert::certificate::{Certificate, Verdict};
 use gdcert::kernel::check_text;
 use serde_json::Value;
-use std::process::Command;
+
+mod common;
+use common::{certify_json, encl, gdcert, verdict};
 
 const DIR: &str = "certificates/instances/weight-decay-eos";
-
-fn gdcert(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_gdcert"))
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-/// Certifies a shipped instance; returns the exit code and the certificate.
-fn certify(file: &str, sets: &[&str]) -> (i32, Certificate, String) {
-    let path = format!("{DIR}/{file}");
-    let mut args = vec!["certify", "weight-decay-eos", "--instance", &path, "--json"];
-    for s in sets {
-        args.push("--set");
-        args.push(s);
-    }
-    let (code, out, err) = gdcert(&args);
-    let cert: Certificate =
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{file}: {e}\n{err}"));
-    (code, cert, out)
-}
-
-/// The enclosure of claim `id` as binary64 bounds.
-fn encl(c: &Certificate, id: &str) -> (f64, f64) {
-    let cl = c.claim(id).unwrap_or_else(|| panic!("claim {id} missing"));
-    let e = cl
-        .enclosure
-        .as_ref()
-        .unwrap_or_else(|| panic!("{id} has no enclosure"));
-    let (lo, hi) = e.parse().expect("exact numbers");
-    (
-        gdcert::arith::exact::q_to_f64(&lo),
-        gdcert::arith::exact::q_to_f64(&hi),
-    )
-}
-
-fn verdict(c: &Certificate, id: &str) -> Verdict {
-    c.claim(id)
-        .unwrap_or_else(|| panic!("claim {id} missing"))
-        .verdict
-}
 
 /// The enclosure of `id` contains `value` and is narrower than `tol`.
 fn assert_near(c: &Certificate, id: &str, value: f64, tol: f64) {
@@ -63,6 +19,10 @@ fn assert_near(c: &Certificate, id: &str, value: f64, tol: f64) {
         lo - tol <= value && value <= hi + tol && hi - lo <= tol,
         "{id}: [{lo}, {hi}] vs {value} ± {tol}"
     );
+}
+
+fn certify(file: &str, sets: &[&str]) -> (i32, Certificate, String) {
+    certify_json("weight-decay-eos", Some(&format!("{DIR}/{file}")), sets)
 }
 
 #[test]
