@@ -19,9 +19,22 @@ fn to_nalgebra(m: &Mat<f64>) -> nalgebra::DMatrix<f64> {
 }
 
 fn matmul(a: faer::MatRef<'_, f64>, b: faer::MatRef<'_, f64>, par: Par) -> Mat<f64> {
-    let mut c = Mat::<f64>::zeros(a.nrows(), b.ncols());
+    let mut c = padded(a.nrows(), b.ncols(), |_, _| 0.0);
     faer::linalg::matmul::matmul(c.as_mut(), faer::Accum::Replace, a, b, 1.0, par);
     c
+}
+
+/// An n×m matrix whose columns are 8 entries longer than needed: with a power-of-two column stride
+/// (n = 1024) faer's `A·Bᵀ` product runs 1.6× slower (cache-set conflicts; 41 ms against 25 ms).
+fn padded(n: usize, m: usize, f: impl FnMut(usize, usize) -> f64) -> Mat<f64> {
+    let mut a = Mat::<f64>::with_capacity(n + 8, m);
+    a.resize_with(n, m, f);
+    a
+}
+
+fn uniform_padded(n: usize, seed: u64) -> Mat<f64> {
+    let mut rng = SplitMix64(seed);
+    padded(n, n, |_, _| 2.0 * rng.uniform_f64() - 1.0)
 }
 
 fn bench_products_and_svd(c: &mut Criterion) {
@@ -63,7 +76,8 @@ fn dmf_step(w: &mut [Mat<f64>; 3], a: &Mat<f64>, eta: f64) {
     let par = Par::rayon(0);
     let w21 = matmul(w[1].as_ref(), w[0].as_ref(), par);
     let w32 = matmul(w[2].as_ref(), w[1].as_ref(), par);
-    let r = matmul(w[2].as_ref(), w21.as_ref(), par) - a;
+    let mut r = matmul(w[2].as_ref(), w21.as_ref(), par);
+    r -= a;
     let g1 = matmul(w32.transpose(), r.as_ref(), par);
     let g2 = matmul(
         matmul(w[2].transpose(), r.as_ref(), par).as_ref(),
@@ -78,8 +92,12 @@ fn dmf_step(w: &mut [Mat<f64>; 3], a: &Mat<f64>, eta: f64) {
 
 fn bench_dmf_step(c: &mut Criterion) {
     let n = 1024;
-    let a = uniform(n, 3);
-    let mut w = [uniform(n, 4), uniform(n, 5), uniform(n, 6)];
+    let a = uniform_padded(n, 3);
+    let mut w = [
+        uniform_padded(n, 4),
+        uniform_padded(n, 5),
+        uniform_padded(n, 6),
+    ];
     let mut g = c.benchmark_group("dmf_step");
     g.sample_size(10).measurement_time(Duration::from_secs(20));
     g.bench_function(BenchmarkId::new("faer", "n=1024 depth 3"), |b| {
