@@ -232,12 +232,7 @@ pub fn check(cert: &Certificate) -> Result<Vec<ClaimCheck>, Malformed> {
             } else {
                 check_claim(&ctx, c)
             };
-            ClaimCheck {
-                id: c.id.clone(),
-                verdict: c.verdict,
-                ok: r.is_ok(),
-                reason: r.unwrap_or_else(|e| e),
-            }
+            ClaimCheck::of(c, r)
         })
         .collect();
     // The claims the theorem states for this instance.

@@ -94,12 +94,7 @@ pub fn check(cert: &Certificate) -> Result<Vec<ClaimCheck>, Malformed> {
             },
             Some(c) => {
                 let r = check_sample(cert, c, sample_n as usize);
-                ClaimCheck {
-                    id: c.id.clone(),
-                    verdict: c.verdict,
-                    ok: r.is_ok(),
-                    reason: r.unwrap_or_else(|e| e),
-                }
+                ClaimCheck::of(c, r)
             }
         });
     }

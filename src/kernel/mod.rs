@@ -30,7 +30,7 @@ mod stationary;
 mod two_factor;
 mod weight_decay;
 
-use crate::certificate::{parse_certificate, Certificate, Verdict};
+use crate::certificate::{parse_certificate, Certificate, Claim, Verdict};
 
 /// The kernel's finding on one claim.
 #[derive(Clone, Debug)]
@@ -40,6 +40,19 @@ pub struct ClaimCheck {
     pub ok: bool,
     /// Why the claim holds (what was verified), or why it was rejected.
     pub reason: String,
+}
+
+impl ClaimCheck {
+    /// The finding on `claim` of a check that says why it holds (`Ok`) or why not (`Err`).
+    pub fn of(claim: &Claim, r: Result<String, String>) -> Self {
+        let ok = r.is_ok();
+        ClaimCheck {
+            id: claim.id.clone(),
+            verdict: claim.verdict,
+            ok,
+            reason: r.unwrap_or_else(|e| e),
+        }
+    }
 }
 
 /// The kernel's finding on one certificate.

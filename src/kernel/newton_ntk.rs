@@ -104,14 +104,7 @@ pub fn check(cert: &Certificate) -> Result<Vec<ClaimCheck>, Malformed> {
         .iter()
         .map(|c| {
             let r = check_claim(&ctx, c);
-            ClaimCheck {
-                id: c.id.clone(),
-                verdict: c.verdict,
-                ok: r.is_ok(),
-                reason: match r {
-                    Ok(s) | Err(s) => s,
-                },
-            }
+            ClaimCheck::of(c, r)
         })
         .collect();
     let mut required: Vec<String> = vec![];

@@ -156,14 +156,7 @@ pub fn check(cert: &Certificate) -> Result<Vec<ClaimCheck>, Malformed> {
                     c.id
                 ))
             };
-            ClaimCheck {
-                id: c.id.clone(),
-                verdict: c.verdict,
-                ok: r.is_ok(),
-                reason: match r {
-                    Ok(s) | Err(s) => s,
-                },
-            }
+            ClaimCheck::of(c, r)
         })
         .collect();
     for id in required {

@@ -437,14 +437,7 @@ pub fn check(cert: &Certificate) -> Result<Vec<ClaimCheck>, Malformed> {
         .iter()
         .map(|c| {
             let r = check_claim(&ctx, cert, c, eigen, singular);
-            ClaimCheck {
-                id: c.id.clone(),
-                verdict: c.verdict,
-                ok: r.is_ok(),
-                reason: match r {
-                    Ok(s) | Err(s) => s,
-                },
-            }
+            ClaimCheck::of(c, r)
         })
         .collect();
     // Every claim the command states must be present.

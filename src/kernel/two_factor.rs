@@ -55,14 +55,7 @@ pub fn check(cert: &Certificate) -> Result<Vec<ClaimCheck>, Malformed> {
         .iter()
         .map(|c| {
             let r = check_claim(&ctx, c);
-            ClaimCheck {
-                id: c.id.clone(),
-                verdict: c.verdict,
-                ok: r.is_ok(),
-                reason: match r {
-                    Ok(s) | Err(s) => s,
-                },
-            }
+            ClaimCheck::of(c, r)
         })
         .collect();
     for id in required_claims(&ctx, &groups) {

@@ -178,14 +178,7 @@ pub fn check(cert: &Certificate) -> Result<Vec<ClaimCheck>, Malformed> {
         .filter(|c| !c.id.starts_with(SLICE_PREFIX))
         .map(|c| {
             let r = check_claim(&ctx, c);
-            ClaimCheck {
-                id: c.id.clone(),
-                verdict: c.verdict,
-                ok: r.is_ok(),
-                reason: match r {
-                    Ok(s) | Err(s) => s,
-                },
-            }
+            ClaimCheck::of(c, r)
         })
         .collect();
     if !mlp && has("W2") {
