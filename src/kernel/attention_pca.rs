@@ -12,7 +12,7 @@
 //! rational inequalities.
 
 use super::checks::{bits_of, check_identity, conclude, interval, q, show, Expect};
-use super::matrix::{check_congruence_witness, KMat};
+use super::matrix::{check_bracket, check_congruence_witness, KMat};
 use super::{ClaimCheck, Malformed};
 use crate::arith::dual::{jacobian, Dual};
 use crate::arith::exact::{format_exact, parse_q, Q};
@@ -503,26 +503,7 @@ impl Ctx<'_> {
 
     /// `λ_index ∈ (lo, hi)` of the matrix `name` from a bracket witness.
     fn bracket(&self, c: &Claim, index: usize, name: &str) -> Result<(Q, Q), String> {
-        let Witness::Bracket {
-            index: i,
-            lower,
-            upper,
-        } = &c.witness
-        else {
-            return Err(format!("{} has no bracket witness", c.id));
-        };
-        if *i != index {
-            return Err(format!(
-                "{} brackets eigenvalue {i}, expected {index}",
-                c.id
-            ));
-        }
-        let (lo, below_lo) = self.congruence(lower, name)?;
-        let (hi, below_hi) = self.congruence(upper, name)?;
-        if !(below_lo < index && below_hi >= index) {
-            return Err(format!("{below_lo} eigenvalues below {}, {below_hi} below {}: no bracket of eigenvalue {index}", format_exact(&lo), format_exact(&hi)));
-        }
-        Ok((lo, hi))
+        check_bracket(c, index, |w| self.congruence(w, name))
     }
 
     /// `λ_1` as an interval: a bracket (`P3.lambda1`) or an exact multiple eigenvalue (`P3.top_multiple`).

@@ -7,7 +7,7 @@
 //! witnesses are re-checked in exact arithmetic), and the separating `U`'s margins.
 
 use super::checks::{bits_of, conclude, param, q, Expect};
-use super::matrix::{check_congruence_witness, KMat};
+use super::matrix::{check_bracket, check_congruence_witness, KMat};
 use super::stationary::{check_stationary_witness, KernelLoss, Verified};
 use super::{ClaimCheck, Malformed};
 use crate::arith::exact::{format_exact, Q};
@@ -196,12 +196,7 @@ pub fn check(cert: &Certificate) -> Result<Vec<ClaimCheck>, Malformed> {
     }
     for id in required {
         if cert.claim(id).is_none() {
-            out.push(ClaimCheck {
-                id: id.to_string(),
-                verdict: Verdict::Undecided,
-                ok: false,
-                reason: "missing: the theorem states this claim for this instance".into(),
-            });
+            out.push(ClaimCheck::missing(id));
         }
     }
     Ok(out)
@@ -734,30 +729,7 @@ fn congruence(ctx: &Ctx<'_>, w: &Witness, name: &str) -> Result<(Q, usize), Stri
 
 /// `λ_index ∈ (t_lo, t_hi)` (ascending, from 1) of the matrix `name` from a bracket witness.
 fn bracket(ctx: &Ctx<'_>, c: &Claim, index: usize, name: &str) -> Result<(Q, Q), String> {
-    let Witness::Bracket {
-        index: i,
-        lower,
-        upper,
-    } = &c.witness
-    else {
-        return Err(format!("{} has no bracket witness", c.id));
-    };
-    if *i != index {
-        return Err(format!(
-            "{} brackets eigenvalue {i}, expected {index}",
-            c.id
-        ));
-    }
-    let (lo, below_lo) = congruence(ctx, lower, name)?;
-    let (hi, below_hi) = congruence(ctx, upper, name)?;
-    if !(below_lo < index && below_hi >= index) {
-        return Err(format!(
-            "{below_lo} eigenvalues below {}, {below_hi} below {}: no bracket of eigenvalue {index}",
-            format_exact(&lo),
-            format_exact(&hi)
-        ));
-    }
-    Ok((lo, hi))
+    check_bracket(c, index, |w| congruence(ctx, w, name))
 }
 
 /// Re-runs the Krawczyk test of `S1.stationary` (cached).

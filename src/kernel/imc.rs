@@ -12,9 +12,9 @@
 //!   MPFR intervals, the pseudo-inverse parts by exact rational solves.
 
 use super::checks::{bits_of, conclude, q, Expect};
-use super::matrix::{check_congruence_witness, KMat};
+use super::matrix::{check_bracket, check_congruence_witness, KMat};
 use super::{ClaimCheck, Malformed};
-use crate::arith::exact::{format_exact, Q};
+use crate::arith::exact::Q;
 use crate::arith::{q_int, Enclosure, MpfrInterval, RatInterval, Ring};
 use crate::certificate::{Certificate, Claim, Role, Verdict, Witness};
 use crate::spec::imc::{i2_values, quantities, Data, Pgd, Quantities, Setup};
@@ -134,29 +134,7 @@ impl Ctx<'_> {
 
     /// The verified enclosure of σ_index(𝒜) (eigenvalue `index` of 𝒜*𝒜, ascending, square-rooted).
     fn sigma(&self, c: &Claim, index: usize) -> Result<RatInterval, String> {
-        let Witness::Bracket {
-            index: i,
-            lower,
-            upper,
-        } = &c.witness
-        else {
-            return Err(format!("{} has no bracket witness", c.id));
-        };
-        if *i != index {
-            return Err(format!(
-                "{} brackets eigenvalue {i}, expected {index}",
-                c.id
-            ));
-        }
-        let (tl, bl) = self.congruence(lower)?;
-        let (th, bh) = self.congruence(upper)?;
-        if !(bl < index && bh >= index) {
-            return Err(format!(
-                "{bl} eigenvalues below {}, {bh} below {}: no bracket",
-                format_exact(&tl),
-                format_exact(&th)
-            ));
-        }
+        let (tl, th) = check_bracket(c, index, |w| self.congruence(w))?;
         let (lo, hi) = c.enclosure.as_ref().ok_or("no enclosure")?.parse()?;
         if lo < q_int(0) || lo.clone() * &lo > tl || hi.clone() * &hi < th {
             return Err(

@@ -455,6 +455,40 @@ pub fn congruence_counts(
     Ok((below, above))
 }
 
+/// `λ_index ∈ [t_lo, t_hi)` (ascending, from 1) from the bracket witness of claim `c`: fewer than
+/// `index` eigenvalues lie below `t_lo` and at least `index` below `t_hi`. `congruence` re-checks one
+/// shift witness and returns its shift and the number of eigenvalues below it.
+pub fn check_bracket(
+    c: &crate::certificate::Claim,
+    index: usize,
+    mut congruence: impl FnMut(&crate::certificate::Witness) -> Result<(Q, usize), String>,
+) -> Result<(Q, Q), String> {
+    let crate::certificate::Witness::Bracket {
+        index: i,
+        lower,
+        upper,
+    } = &c.witness
+    else {
+        return Err(format!("{} has no bracket witness", c.id));
+    };
+    if *i != index {
+        return Err(format!(
+            "{} brackets eigenvalue {i}, expected {index}",
+            c.id
+        ));
+    }
+    let (lo, below_lo) = congruence(lower)?;
+    let (hi, below_hi) = congruence(upper)?;
+    if !(below_lo < index && below_hi >= index) {
+        return Err(format!(
+            "{below_lo} eigenvalues below {}, {below_hi} below {}: no bracket of eigenvalue {index}",
+            crate::arith::exact::format_exact(&lo),
+            crate::arith::exact::format_exact(&hi)
+        ));
+    }
+    Ok((lo, hi))
+}
+
 /// Re-checks a congruence witness that must name the matrix `expected`, against the enclosure `a`
 /// of that matrix (`exact`: rational arithmetic, else outward-rounded MPFR). Returns the shift `t`
 /// and the numbers of eigenvalues below and above it ([`congruence_counts`]).

@@ -53,6 +53,16 @@ impl ClaimCheck {
             reason: r.unwrap_or_else(|e| e),
         }
     }
+
+    /// A claim the theorem states for the instance that the certificate leaves out.
+    pub fn missing(id: &str) -> Self {
+        ClaimCheck {
+            id: id.to_string(),
+            verdict: Verdict::Undecided,
+            ok: false,
+            reason: "missing: the theorem states this claim for this instance".into(),
+        }
+    }
 }
 
 /// The kernel's finding on one certificate.

@@ -10,7 +10,7 @@
 //!   [`RatInterval`], and its congruence at 0.
 
 use super::checks::{bits_of, conclude, param, q, show, Expect};
-use super::matrix::{check_congruence_witness, KMat};
+use super::matrix::{check_bracket, check_congruence_witness, KMat};
 use super::weight_decay::int_param;
 use super::{ClaimCheck, Malformed};
 use crate::arith::exact::Q;
@@ -233,29 +233,8 @@ impl Ctx<'_> {
 
     /// `λ_index(K) ∈ (lo, hi)` from a bracket of congruences on the Gram matrix.
     fn bracket(&self, c: &Claim, index: usize) -> Result<(Q, Q), String> {
-        let Witness::Bracket {
-            index: i,
-            lower,
-            upper,
-        } = &c.witness
-        else {
-            return Err(format!("{} has no bracket witness", c.id));
-        };
-        if *i != index {
-            return Err(format!(
-                "{} brackets eigenvalue {i}, expected {index}",
-                c.id
-            ));
-        }
         let g = self.gram()?;
-        let (lo, below_lo) = self.congruence(lower, g, GRAM)?;
-        let (hi, below_hi) = self.congruence(upper, g, GRAM)?;
-        if !(below_lo < index && below_hi >= index) {
-            return Err(format!(
-                "{below_lo} eigenvalues below the lower shift, {below_hi} below the upper: no bracket of eigenvalue {index}"
-            ));
-        }
-        Ok((lo, hi))
+        check_bracket(c, index, |w| self.congruence(w, g, GRAM))
     }
 
     fn claim(&self, id: &str) -> Result<&Claim, String> {

@@ -8,7 +8,7 @@ use super::checks::{
 use super::{ClaimCheck, Malformed};
 use crate::arith::exact::Q;
 use crate::arith::{q_frac, q_int, Enclosure, RatInterval, Ring};
-use crate::certificate::{Certificate, Claim, Role, Verdict, Witness};
+use crate::certificate::{Certificate, Claim, Role, Witness};
 use crate::spec::two_factor::*;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -60,12 +60,7 @@ pub fn check(cert: &Certificate) -> Result<Vec<ClaimCheck>, Malformed> {
         .collect();
     for id in required_claims(&ctx, &groups) {
         if cert.claim(id).is_none() {
-            out.push(ClaimCheck {
-                id: id.to_string(),
-                verdict: Verdict::Undecided,
-                ok: false,
-                reason: "missing: the theorem states this claim for this instance".into(),
-            });
+            out.push(ClaimCheck::missing(id));
         }
     }
     Ok(out)

@@ -15,7 +15,7 @@ use super::checks::{
     bits_of, check_identity, check_orbit, conclude, iterate_jacobian, mean_value_image, param, q,
     show, Expect, IBox,
 };
-use super::matrix::check_congruence_witness;
+use super::matrix::{check_bracket, check_congruence_witness};
 use super::stationary::{check_stationary_witness, KernelLoss, Verified};
 use super::{ClaimCheck, Malformed};
 use crate::arith::exact::{format_exact, parse_q, Q};
@@ -242,12 +242,7 @@ pub fn check(cert: &Certificate) -> Result<Vec<ClaimCheck>, Malformed> {
     }
     for id in required {
         if cert.claim(id).is_none() {
-            out.push(ClaimCheck {
-                id: id.to_string(),
-                verdict: Verdict::Undecided,
-                ok: false,
-                reason: "missing: the theorem states this claim for this instance".into(),
-            });
+            out.push(ClaimCheck::missing(id));
         }
     }
     Ok(out)
@@ -387,30 +382,7 @@ impl Ctx<'_> {
 
     /// `λ_index(∇²L_λ) ∈ (t_lo, t_hi)` from a bracket witness.
     fn bracket(&self, c: &Claim, index: usize) -> Result<(Q, Q), String> {
-        let Witness::Bracket {
-            index: i,
-            lower,
-            upper,
-        } = &c.witness
-        else {
-            return Err(format!("{} has no bracket witness", c.id));
-        };
-        if *i != index {
-            return Err(format!(
-                "{} brackets eigenvalue {i}, expected {index}",
-                c.id
-            ));
-        }
-        let (lo, below_lo) = self.congruence(lower)?;
-        let (hi, below_hi) = self.congruence(upper)?;
-        if !(below_lo < index && below_hi >= index) {
-            return Err(format!(
-                "{below_lo} eigenvalues below {}, {below_hi} below {}: no bracket of eigenvalue {index}",
-                format_exact(&lo),
-                format_exact(&hi)
-            ));
-        }
-        Ok((lo, hi))
+        check_bracket(c, index, |w| self.congruence(w))
     }
 }
 
